@@ -1,0 +1,276 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Base class shared by every module of novaops.migration.
+
+One class per module: subclasses set ``argument_spec`` / ``module_kwargs``
+and implement ``run()``.  ``__call__`` runs it and turns every error
+(SDK/HTTP, keystoneauth, the collection's own) into ``fail_json`` with a
+message that says what to do -- never a traceback.
+
+openstacksdk is imported only when a connection is made (it costs about
+0.4 s), and its absence is reported with ``missing_required_lib``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import time
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient
+from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError
+
+SDK_IMPORT_ERROR = None
+
+
+def _import_sdk():
+    """Import openstacksdk lazily; returns the module or None (SDK_IMPORT_ERROR set)."""
+    global SDK_IMPORT_ERROR  # pylint: disable=global-statement
+    try:
+        import openstack  # pylint: disable=import-outside-toplevel
+        return openstack
+    except ImportError:
+        SDK_IMPORT_ERROR = traceback.format_exc()
+        return None
+
+
+# Options that must stay unset when ``cloud`` is a dict (openstack.cloud's rule).
+CLOUD_DICT_EXCLUSIVE = ('auth', 'auth_type', 'region_name', 'validate_certs', 'ca_cert', 'client_cert',
+                        'client_key', 'api_timeout')
+
+
+def openstack_argument_spec():
+    return dict(
+        api_timeout=dict(type='int'),
+        auth=dict(type='dict', no_log=True),
+        auth_type=dict(type='str'),
+        ca_cert=dict(type='str', aliases=['cacert']),
+        client_cert=dict(type='str', aliases=['cert']),
+        client_key=dict(type='str', no_log=True, aliases=['key']),
+        cloud=dict(type='raw'),
+        interface=dict(type='str', default='public', choices=['admin', 'internal', 'public'],
+                       aliases=['endpoint_type']),
+        region_name=dict(type='str'),
+        sdk_log_level=dict(type='str', default='INFO', choices=['INFO', 'DEBUG']),
+        sdk_log_path=dict(type='str'),
+        timeout=dict(type='int', default=1800),
+        validate_certs=dict(type='bool', aliases=['verify']),
+        wait=dict(type='bool', default=True),
+    )
+
+
+def connect_kwargs(params):
+    """Arguments for ``openstack.connect()``; raises NovaOpsError on a misuse of a dict ``cloud``."""
+    cloud = params.get('cloud')
+    if isinstance(cloud, dict):
+        clashing = [name for name in CLOUD_DICT_EXCLUSIVE if params.get(name) is not None]
+        if params.get('interface') not in (None, 'public'):
+            clashing.append('interface')
+        if clashing:
+            raise NovaOpsError(
+                'cloud is a dictionary, so %s must not be set; put these values into the cloud dictionary instead.'
+                % ', '.join(clashing))
+        return dict(cloud)
+    kwargs = dict(
+        cloud=cloud,
+        auth_type=params.get('auth_type'),
+        auth=params.get('auth'),
+        region_name=params.get('region_name'),
+        verify=params.get('validate_certs'),
+        cacert=params.get('ca_cert'),
+        cert=params.get('client_cert'),
+        key=params.get('client_key'),
+        api_timeout=params.get('api_timeout'),
+        interface=params.get('interface'),
+    )
+    return dict((k, v) for k, v in kwargs.items() if v is not None)
+
+
+HTTP_HINTS = {
+    400: 'Nova rejected the request as invalid.',
+    401: 'Authentication failed: check the credentials (auth, clouds.yaml entry, OS_* variables or AWX credential).',
+    403: 'Permission denied by policy: migrations, services and hypervisors need the admin role by default.',
+    404: 'The resource does not exist (or is not visible to these credentials).',
+    406: 'The cloud refused the requested compute API microversion.',
+    409: 'Nova refused the action in the current state (server busy, locked or in the wrong status); '
+         'wait for the running task to finish and retry.',
+    413: 'Rate or quota limit reached; retry later.',
+    429: 'Rate limit reached; retry later.',
+    503: 'The service is temporarily unavailable; retry later (the request id helps in the service logs).',
+}
+
+
+def _request_id(exc):
+    response = getattr(exc, 'response', None)
+    headers = getattr(response, 'headers', None) or {}
+    for name in ('x-openstack-request-id', 'x-compute-request-id'):
+        value = headers.get(name) if hasattr(headers, 'get') else None
+        if value:
+            return value
+    return getattr(exc, 'request_id', None)
+
+
+def describe_exception(exc, step=None):
+    """Turn any exception into ``(msg, data)`` for fail_json.  Pure: duck typing only."""
+    prefix = 'Failed while %s: ' % step if step else ''
+    if isinstance(exc, NovaOpsError):
+        data = dict(exc.data)
+        last = getattr(exc, 'last_state', None)
+        if last is not None and 'last_state' not in data:
+            data['last_state'] = last
+        return prefix + exc.msg, data
+
+    cls = type(exc).__name__
+    module = type(exc).__module__ or ''
+    status = getattr(exc, 'status_code', None) or getattr(exc, 'http_status', None)
+    if status is not None and (module.startswith('openstack') or module.startswith('keystoneauth1')):
+        details = getattr(exc, 'details', None) or getattr(exc, 'message', None) or str(exc)
+        method = getattr(exc, 'method', None)
+        url = getattr(exc, 'url', None)
+        request_id = _request_id(exc)
+        where = ' from %s %s' % (method, url) if method and url else ''
+        msg = '%sHTTP %s%s: %s' % (prefix, status, where, details)
+        if request_id and request_id not in msg:
+            msg += ' (request id %s)' % request_id
+        hint = HTTP_HINTS.get(status)
+        if hint is None and status >= 500:
+            hint = 'The cloud had an internal error; look up the request id in the service logs and retry.'
+        if hint:
+            msg = msg.rstrip('. ') + '. ' + hint
+        return msg, {'http_status': status, 'request_id': request_id, 'details': details}
+
+    text = str(exc) or cls
+    if module.startswith('keystoneauth1'):
+        if 'ConnectFailure' in cls or 'ConnectTimeout' in cls or 'ConnectionError' in cls:
+            hint = 'Cannot reach the endpoint: check auth_url, region_name, interface and the network.'
+        elif 'DiscoveryFailure' in cls:
+            hint = 'Version discovery failed: check auth_url (it should point at Keystone, e.g. .../v3).'
+        elif 'Missing' in cls or 'AuthPlugin' in cls or 'NoMatchingPlugin' in cls:
+            hint = 'The authentication settings are incomplete: check auth/auth_type or the clouds.yaml entry.'
+        else:
+            hint = 'Check the cloud configuration and credentials.'
+        return '%s%s: %s. %s' % (prefix, cls, text.rstrip('. '), hint), {'error_type': cls}
+    if module.startswith('openstack'):
+        if cls == 'ResourceTimeout':
+            hint = 'Increase timeout or check the resource state.'
+        elif cls in ('ConfigException', 'OpenStackConfigException'):
+            hint = 'Check the cloud name and clouds.yaml (OS_CLIENT_CONFIG_FILE, OS_CLOUD).'
+        elif cls == 'EndpointNotFound':
+            hint = 'No matching endpoint in the service catalog: check region_name and interface.'
+        else:
+            hint = None
+        msg = '%s%s: %s' % (prefix, cls, text)
+        if hint:
+            msg = msg.rstrip('. ') + '. ' + hint
+        return msg, {'error_type': cls}
+    return ('%sUnexpected %s: %s. This is probably a bug in novaops.migration; please report it with the task '
+            'parameters.' % (prefix, cls, text), {'error_type': cls, 'exception': traceback.format_exc()})
+
+
+class NovaOpsModule(object):
+    """Base class of every module in this collection."""
+
+    argument_spec = {}
+    module_kwargs = {}
+    # Injectable for unit tests.
+    clock = staticmethod(time.monotonic)
+    sleep = staticmethod(time.sleep)
+
+    def __init__(self):
+        spec = openstack_argument_spec()
+        spec.update(self.argument_spec)
+        self.ansible = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+        self.params = self.ansible.params
+        self.check_mode = self.ansible.check_mode
+        self.started = self.clock()
+        self.step = None
+        self.sdk = None
+        self._conn = None
+        self._api = None
+        self._versions = None
+        # Set to True as soon as a write request has been accepted, so a
+        # later failure still reports changed=true.
+        self.changed_so_far = False
+
+    # ----- connection ---------------------------------------------------
+    def connect(self):
+        """Return an openstacksdk Connection (created once)."""
+        if self._conn is not None:
+            return self._conn
+        self.sdk = _import_sdk()
+        if self.sdk is None:
+            self.ansible.fail_json(msg=missing_required_lib('openstacksdk'), exception=SDK_IMPORT_ERROR)
+        if self.params.get('sdk_log_path'):
+            self.sdk.enable_logging(debug=self.params.get('sdk_log_level') == 'DEBUG',
+                                    http_debug=self.params.get('sdk_log_level') == 'DEBUG',
+                                    path=self.params['sdk_log_path'])
+        kwargs = connect_kwargs(self.params)
+        step, self.step = self.step, 'connecting to the cloud'
+        self._conn = self.sdk.connect(app_name='novaops.migration', **kwargs)
+        self.step = step
+        return self._conn
+
+    @property
+    def api(self):
+        """RestClient on the compute endpoint."""
+        if self._api is None:
+            self._api = RestClient(self.connect().compute)
+        return self._api
+
+    @property
+    def versions(self):
+        """The cloud's compute microversion range (discovered once per connection)."""
+        if self._versions is None:
+            step, self.step = self.step, 'discovering the compute API microversions'
+            self._versions = mv.from_endpoint_data(self.connect().compute.get_endpoint_data())
+            self.step = step
+        return self._versions
+
+    def placement_api(self):
+        """RestClient on the placement endpoint, or None when the cloud has none."""
+        try:
+            return RestClient(self.connect().placement)
+        except Exception:  # pylint: disable=broad-except
+            return None
+
+    # ----- results --------------------------------------------------------
+    def elapsed(self):
+        return round(self.clock() - self.started, 2)
+
+    def remaining(self):
+        """Seconds left of the module-wide ``timeout`` budget (never negative)."""
+        return max(0.0, self.started + float(self.params.get('timeout') or 0) - self.clock())
+
+    def exit_json(self, **kwargs):
+        kwargs.setdefault('changed', False)
+        self.ansible.exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self.ansible.fail_json(msg=msg, **kwargs)
+
+    def run(self):
+        raise NotImplementedError
+
+    def __call__(self):
+        try:
+            self.run()
+        except NovaOpsError as exc:
+            self._fail_from(exc, None)
+        except Exception as exc:  # pylint: disable=broad-except
+            self._fail_from(exc, self.step)
+
+    def _fail_from(self, exc, step):
+        msg, data = describe_exception(exc, step)
+        data.setdefault('elapsed', self.elapsed())
+        data.setdefault('changed', bool(self.changed_so_far))
+        for key, value in self.failure_context().items():
+            data.setdefault(key, value)
+        self.ansible.fail_json(msg=msg, **data)
+
+    def failure_context(self):
+        """Extra result keys a module wants in every failure (e.g. server_before)."""
+        return {}

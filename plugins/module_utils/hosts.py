@@ -1,0 +1,162 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Compute host facts: services, hypervisors and capacity (pure assembly + small fetch helpers)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+
+RESOURCE_CLASSES = (('vcpus', 'VCPU'), ('memory_mb', 'MEMORY_MB'), ('disk_gb', 'DISK_GB'))
+PLACEMENT_VERSION = '1.0'
+
+
+def normalize_service(service):
+    service = service or {}
+    return {
+        'id': service.get('id'),
+        'host': service.get('host'),
+        'binary': service.get('binary'),
+        'status': service.get('status'),
+        'state': service.get('state'),
+        'zone': service.get('zone'),
+        'disabled_reason': service.get('disabled_reason'),
+        'forced_down': service.get('forced_down'),
+        'updated_at': service.get('updated_at'),
+    }
+
+
+def normalize_hypervisor(hypervisor):
+    hypervisor = hypervisor or {}
+    service = hypervisor.get('service') or {}
+    return {
+        'id': hypervisor.get('id'),
+        'hostname': hypervisor.get('hypervisor_hostname'),
+        'host': service.get('host'),
+        'state': hypervisor.get('state'),
+        'status': hypervisor.get('status'),
+        'type': hypervisor.get('hypervisor_type'),
+        'host_ip': hypervisor.get('host_ip'),
+    }
+
+
+def capacity_from_placement(inventories, usages):
+    """Capacity per resource from Placement inventories and usages.
+
+    total = (inventory total - reserved) * allocation_ratio, as the
+    scheduler sees it; free = total - used.
+    """
+    result = {}
+    for key, rc in RESOURCE_CLASSES:
+        inv = (inventories or {}).get(rc)
+        if not inv:
+            result[key] = None
+            continue
+        physical = inv.get('total') or 0
+        reserved = inv.get('reserved') or 0
+        ratio = inv.get('allocation_ratio')
+        ratio = 1.0 if ratio is None else float(ratio)
+        total = int((physical - reserved) * ratio)
+        used = int((usages or {}).get(rc) or 0)
+        result[key] = {
+            'physical': physical,
+            'reserved': reserved,
+            'allocation_ratio': ratio,
+            'total': total,
+            'used': used,
+            'free': total - used,
+        }
+    return result
+
+
+def capacity_from_hypervisor(hypervisor):
+    """Capacity from the hypervisor statistics fields (only present below microversion 2.88).
+
+    Returns None when the fields are absent.  These numbers ignore
+    allocation ratios and reserved amounts.
+    """
+    if hypervisor is None or hypervisor.get('vcpus') is None:
+        return None
+    pairs = (('vcpus', 'vcpus', 'vcpus_used'), ('memory_mb', 'memory_mb', 'memory_mb_used'),
+             ('disk_gb', 'local_gb', 'local_gb_used'))
+    result = {}
+    for key, total_key, used_key in pairs:
+        total = hypervisor.get(total_key)
+        used = hypervisor.get(used_key) or 0
+        if total is None:
+            result[key] = None
+            continue
+        result[key] = {
+            'physical': total,
+            'reserved': None,
+            'allocation_ratio': None,
+            'total': total,
+            'used': used,
+            'free': total - used,
+        }
+    return result
+
+
+def select_services(services, hosts=None, zone=None, enabled_only=False, binary='nova-compute'):
+    """Filter services: exact host names, zone, enabled only."""
+    wanted = set(hosts) if hosts else None
+    result = []
+    for service in services:
+        if service.get('binary') != binary:
+            continue
+        if wanted is not None and service.get('host') not in wanted:
+            continue
+        if zone is not None and service.get('zone') != zone:
+            continue
+        if enabled_only and service.get('status') != 'enabled':
+            continue
+        result.append(service)
+    return sorted(result, key=lambda s: s.get('host') or '')
+
+
+def hypervisors_by_host(hypervisors):
+    index = {}
+    for hypervisor in hypervisors:
+        host = (hypervisor.get('service') or {}).get('host')
+        if host is None:
+            continue
+        index.setdefault(host, []).append(hypervisor)
+    return index
+
+
+def server_summary(server):
+    """Short server entry for compute_host_info ``servers``."""
+    flavor = server.get('flavor') or {}
+    return {
+        'id': server.get('id'),
+        'name': server.get('name'),
+        'status': server.get('status'),
+        'project_id': server.get('tenant_id') or server.get('project_id'),
+        'flavor': {
+            'name': flavor.get('original_name') or flavor.get('name'),
+            'id': flavor.get('id'),
+            'vcpus': flavor.get('vcpus'),
+            'ram': flavor.get('ram'),
+            'disk': flavor.get('disk'),
+        },
+    }
+
+
+def list_services(api, versions, host=None, binary='nova-compute'):
+    params = {'binary': binary}
+    if host:
+        params['host'] = host
+    body = api.get('/os-services', microversion=mv.choose_services(versions), params=params) or {}
+    return [normalize_service(s) for s in body.get('services') or []]
+
+
+def list_hypervisors(api, versions, with_servers=False):
+    version = mv.choose_hypervisors(versions)
+    params = {}
+    if with_servers and versions.max >= mv.V_SERVICE_UUID:
+        params['with_servers'] = True
+    if versions.max >= mv.V_HYPERVISOR_PAGING:
+        return api.get_all('/os-hypervisors/detail', 'hypervisors', microversion=version, params=params)
+    body = api.get('/os-hypervisors/detail', microversion=version, params=params) or {}
+    return body.get('hypervisors') or []

@@ -1,0 +1,200 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Nova migration records: normalization, status sets, and lookup.
+
+Status vocabulary: nova-api.md section 4.5; in-progress sets: seed 004
+(list-show-all-server-migration-types) plus ``accepted`` for live
+migrations (section 4.3, the conductor creates the record as accepted).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+
+# Nova's migration_type values.
+COLD = 'migration'
+RESIZE = 'resize'
+LIVE = 'live-migration'
+EVACUATION = 'evacuation'
+NOVA_TYPES = (COLD, RESIZE, LIVE, EVACUATION)
+
+# Friendlier names (python-openstackclient's --type vocabulary).
+TYPE_NAMES = {COLD: 'cold-migration', RESIZE: 'resize', LIVE: 'live-migration', EVACUATION: 'evacuation'}
+TYPE_ALIASES = {'cold-migration': COLD, 'cold': COLD, 'live': LIVE}
+
+_COLD_IN_PROGRESS = frozenset(['pre-migrating', 'migrating', 'post-migrating', 'confirming', 'reverting'])
+IN_PROGRESS = {
+    COLD: _COLD_IN_PROGRESS,
+    RESIZE: _COLD_IN_PROGRESS,
+    EVACUATION: frozenset(['accepted', 'pre-migrating']),
+    LIVE: frozenset(['accepted', 'queued', 'preparing', 'running', 'post-migrating']),
+}
+# Statuses where Nova lists a live migration under /servers/{id}/migrations.
+LIVE_LISTED = frozenset(['queued', 'preparing', 'running', 'post-migrating'])
+# Live migration statuses an abort accepts (2.24: running; 2.65: also queued/preparing).
+ABORTABLE = frozenset(['running'])
+ABORTABLE_2_65 = frozenset(['queued', 'preparing', 'running'])
+
+AWAITING_CONFIRM = frozenset(['finished'])
+SUCCESS = {
+    COLD: frozenset(['confirmed']),
+    RESIZE: frozenset(['confirmed']),
+    LIVE: frozenset(['completed']),
+    EVACUATION: frozenset(['done', 'completed']),
+}
+FAILURE = frozenset(['error', 'failed', 'cancelled'])
+REVERTED = frozenset(['reverted'])
+ANY_IN_PROGRESS = frozenset().union(*IN_PROGRESS.values())
+
+# Statuses only one migration type uses (equal flavors): enough to tell the
+# type on microversions below 2.23, which do not show migration_type.
+_TYPE_ONLY_STATUSES = (
+    (COLD, frozenset(['migrating', 'finished', 'confirming', 'confirmed', 'reverting', 'reverted'])),
+    (LIVE, frozenset(['queued', 'preparing', 'running', 'cancelled'])),
+    (EVACUATION, frozenset(['done'])),
+)
+
+_COUNTERS = ('memory_total_bytes', 'memory_processed_bytes', 'memory_remaining_bytes',
+             'disk_total_bytes', 'disk_processed_bytes', 'disk_remaining_bytes')
+
+
+def nova_type(value):
+    """Map a user supplied type (Nova name or alias such as ``cold-migration``) to Nova's name, or None."""
+    if value is None:
+        return None
+    value = str(value).strip().lower()
+    if value in NOVA_TYPES:
+        return value
+    return TYPE_ALIASES.get(value)
+
+
+def derive_type(record):
+    """Nova's ``migration_type``, or what can be derived without it (microversions below 2.23).
+
+    Different flavors can only be a resize; equal flavors may be a cold
+    migration, a live migration or an evacuation, so the type stays unknown.
+    """
+    value = record.get('migration_type')
+    if value:
+        return value
+    old, new = record.get('old_instance_type_id'), record.get('new_instance_type_id')
+    if old is not None and new is not None and old != new:
+        return RESIZE
+    status = record.get('status')
+    for mtype, statuses in _TYPE_ONLY_STATUSES:
+        if status in statuses:
+            return mtype
+    return None
+
+
+def is_in_progress(migration_type, status):
+    if migration_type in IN_PROGRESS:
+        return status in IN_PROGRESS[migration_type]
+    return status in ANY_IN_PROGRESS
+
+
+def normalize(record):
+    """Normalize an ``/os-migrations`` or ``/servers/{id}/migrations`` item.
+
+    Keeps Nova's field names (``migration_type`` keeps Nova's value) and adds
+    ``type`` (``migration`` shown as ``cold-migration``), ``server_id`` and
+    ``in_progress``.
+    """
+    record = record or {}
+    mtype = derive_type(record)
+    if mtype is None and 'server_uuid' in record:
+        # /servers/{id}/migrations only ever lists live migrations.
+        mtype = LIVE
+    status = record.get('status')
+    result = {
+        'id': record.get('id'),
+        'uuid': record.get('uuid'),
+        'migration_type': mtype,
+        'type': TYPE_NAMES.get(mtype, mtype),
+        'status': status,
+        'in_progress': is_in_progress(mtype, status),
+        'server_id': record.get('instance_uuid') or record.get('server_uuid'),
+        'source_compute': record.get('source_compute'),
+        'source_node': record.get('source_node'),
+        'dest_compute': record.get('dest_compute'),
+        'dest_node': record.get('dest_node'),
+        'dest_host': record.get('dest_host'),
+        'old_instance_type_id': record.get('old_instance_type_id'),
+        'new_instance_type_id': record.get('new_instance_type_id'),
+        'created_at': record.get('created_at'),
+        'updated_at': record.get('updated_at'),
+        'user_id': record.get('user_id'),
+        'project_id': record.get('project_id'),
+    }
+    for counter in _COUNTERS:
+        if counter in record:
+            result[counter] = record.get(counter)
+    return result
+
+
+def summary(migration):
+    """The short form modules return as ``migration``."""
+    if not migration:
+        return None
+    keys = ('id', 'uuid', 'type', 'migration_type', 'status', 'in_progress', 'source_compute', 'dest_compute',
+            'created_at', 'updated_at')
+    return {k: migration.get(k) for k in keys}
+
+
+def sort_key(migration):
+    """Newest first: Nova's own order at >= 2.59 is created_at desc, id desc."""
+    ident = migration.get('id')
+    return (migration.get('created_at') or '', ident if isinstance(ident, int) else 0)
+
+
+def newest(migrations, migration_type=None, statuses=None):
+    """The newest record (optionally of one Nova type / with one of ``statuses``), or None."""
+    candidates = [m for m in migrations
+                  if (migration_type is None or m.get('migration_type') == migration_type)
+                  and (statuses is None or m.get('status') in statuses)]
+    if not candidates:
+        return None
+    return sorted(candidates, key=sort_key, reverse=True)[0]
+
+
+def list_for_server(api, versions, server_id, migration_type=None):
+    """All migration records of one server via ``GET /os-migrations?instance_uuid=`` (released Nova)."""
+    params = {'instance_uuid': server_id}
+    if migration_type:
+        params['migration_type'] = migration_type
+    version = mv.choose_migration_lookup(versions)
+    records = api.get_all('/os-migrations', 'migrations', microversion=version, params=params)
+    if migration_type:
+        # Nova filters on migration_type at every microversion but shows the
+        # field only from 2.23: fill it in from the filter.
+        records = [r if r.get('migration_type') else dict(r, migration_type=migration_type) for r in records]
+    # Some clouds ignore unknown filters below 2.59; filter again client-side.
+    result = [normalize(r) for r in records]
+    result = [m for m in result if m['server_id'] in (None, server_id)]
+    if migration_type:
+        result = [m for m in result if m['migration_type'] in (None, migration_type)]
+    return sorted(result, key=sort_key, reverse=True)
+
+
+def latest_for_server(api, versions, server_id, migration_type=None):
+    """The newest migration record of a server, or None."""
+    records = list_for_server(api, versions, server_id, migration_type=migration_type)
+    return records[0] if records else None
+
+
+def live_in_progress(api, versions, server_id):
+    """In-progress live migrations from ``GET /servers/{id}/migrations`` (with progress counters)."""
+    version = mv.choose_server_migrations(versions)
+    body = api.get('/servers/%s/migrations' % server_id, microversion=version) or {}
+    return [normalize(r) for r in body.get('migrations') or []]
+
+
+def by_id(migrations, migration_id):
+    """Find a record by integer id or by uuid."""
+    text = str(migration_id)
+    for m in migrations:
+        if str(m.get('id')) == text or (m.get('uuid') and m.get('uuid') == text):
+            return m
+    return None

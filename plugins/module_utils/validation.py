@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure validation and decision logic for migrations (no I/O).
+
+Everything here takes observed facts (a ServerView, normalized service and
+migration dicts) and returns a decision or raises ValidationError before
+any write request is sent.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import collections
+
+from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+
+COLD_STATUSES = ('ACTIVE', 'SHUTOFF')
+LIVE_STATUSES = ('ACTIVE', 'PAUSED')
+COMPUTE_BINARY = 'nova-compute'
+
+# Actions decided by decide_migrate().
+NOOP = 'none'
+WAIT = 'wait'
+CONFIRM = 'confirm'
+MIGRATE = 'migrate'
+
+Decision = collections.namedtuple('Decision', ['action', 'reason', 'migration'])
+
+
+def validate_migrate_options(live, host=None, force=False, block_migration=None, source_host=None):
+    """Option combinations that can never work (checked before any API call)."""
+    if force and not host:
+        raise ValidationError("force requires host: Nova refuses to bypass the scheduler without a named "
+                              "destination (HTTP 400 \"Can't force to a non-provided destination\").")
+    if block_migration is not None and not live:
+        raise ValidationError('block_migration applies to live migration only; set live_migration=true or drop block_migration.')
+    if host and source_host and host == source_host:
+        raise ValidationError('host and source_host are both %r: a server cannot be migrated onto the host it is '
+                              'leaving.' % host)
+
+
+def compute_services(services, binary=COMPUTE_BINARY):
+    return [s for s in services if s.get('binary') == binary]
+
+
+def find_service(services, host, binary=COMPUTE_BINARY):
+    """Exact host match (never substring: compute-1 does not match compute-10)."""
+    for service in services:
+        if service.get('host') == host and service.get('binary') == binary:
+            return service
+    return None
+
+
+def compute_host_names(services):
+    return sorted(set(s.get('host') for s in compute_services(services) if s.get('host')))
+
+
+def target_problems(service, server=None):
+    """Reasons the scheduler would refuse ``service``'s host as a destination."""
+    problems = []
+    if service.get('status') == 'disabled':
+        reason = service.get('disabled_reason')
+        problems.append('its nova-compute service is disabled%s' % (' (reason: %s)' % reason if reason else ''))
+    if service.get('forced_down'):
+        problems.append('its nova-compute service is forced down')
+    elif service.get('state') == 'down':
+        problems.append('its nova-compute service is down')
+    pinned = getattr(server, 'pinned_availability_zone', None) if server is not None else None
+    if pinned and service.get('zone') != pinned:
+        problems.append('it is in availability zone %r but the server is pinned to %r'
+                        % (service.get('zone'), pinned))
+    return problems
+
+
+def check_target(host, services, server=None, force=False):
+    """Validate the destination host.  Returns the list of problems ignored because of ``force``."""
+    service = find_service(services, host)
+    if service is None:
+        hosts = compute_host_names(services)
+        raise ValidationError(
+            'Unknown compute host %r (host names must match exactly). Compute hosts: %s.'
+            % (host, ', '.join(hosts) if hosts else 'none found'),
+            compute_hosts=hosts,
+        )
+    problems = target_problems(service, server)
+    if problems and not force:
+        raise ValidationError(
+            'Target host %r cannot receive the server: %s. Nothing was changed. Pick another host, fix the '
+            'host, or set force=true to bypass the scheduler.' % (host, '; '.join(problems)),
+            target_service=service,
+        )
+    return problems
+
+
+def check_server_state(server, live):
+    """Refuse servers Nova would refuse (409) or that cannot move at all."""
+    kind = 'live-migrate' if live else 'cold-migrate'
+    if server.locked:
+        raise ValidationError(
+            'Server %s is locked%s; unlock it before migrating.'
+            % (server.id, ' (reason: %s)' % server.locked_reason if server.locked_reason else ''))
+    if server.status == 'ERROR':
+        raise ValidationError('Server %s is in ERROR%s; fix or reset its state before migrating.'
+                              % (server.id, ' (fault: %s)' % server.fault if server.fault else ''))
+    if server.status == 'SHELVED_OFFLOADED':
+        raise ValidationError('Server %s is SHELVED_OFFLOADED and runs on no host; unshelve it instead of migrating.'
+                              % server.id)
+    allowed = LIVE_STATUSES if live else COLD_STATUSES
+    if server.status not in allowed:
+        hint = ''
+        if live and server.status == 'SHUTOFF':
+            hint = ' Use a cold migration (live_migration=false) for stopped servers.'
+        elif not live and server.status == 'PAUSED':
+            hint = ' Use a live migration (live_migration=true) or unpause the server.'
+        raise ValidationError('Cannot %s server %s in status %s (allowed: %s).%s'
+                              % (kind, server.id, server.status, ', '.join(allowed), hint))
+    if server.task_state:
+        raise ValidationError('Server %s is busy (task_state %s); wait until the task has finished.'
+                              % (server.id, server.task_state))
+    if not server.host:
+        raise ValidationError('The compute host of server %s is not visible; migrations need admin credentials '
+                              '(OS-EXT-SRV-ATTR:host).' % server.id)
+
+
+def original_status(server):
+    """The status a migrated server must come back to (power state preserved)."""
+    if server.status in ('ACTIVE', 'SHUTOFF', 'PAUSED'):
+        return server.status
+    if server.power_state == 4:
+        return 'SHUTOFF'
+    if server.power_state == 3:
+        return 'PAUSED'
+    return 'ACTIVE'
+
+
+def decide_migrate(server, host=None, source_host=None, confirm=True, latest=None):
+    """Decide what server_migrate must do.
+
+    :param server: ServerView before any change.
+    :param latest: the server's newest migration record (normalized), or None.
+    :returns: :class:`Decision` with action NOOP, WAIT, CONFIRM or MIGRATE.
+    """
+    if latest is not None and latest.get('in_progress'):
+        mtype = latest.get('migration_type')
+        if mtype in (mig.RESIZE, mig.EVACUATION):
+            raise ValidationError(
+                'Server %s has a %s in progress (migration %s, status %s); not touching it.'
+                % (server.id, mtype, latest.get('id'), latest.get('status')), migration=latest)
+        dest = latest.get('dest_compute')
+        source = latest.get('source_compute')
+        if latest.get('status') == 'reverting':
+            return Decision(WAIT, 'a revert of migration %s is in progress' % latest.get('id'), latest)
+        if source_host and source and source != source_host:
+            return Decision(NOOP, 'server is not on source_host %s (it is migrating away from %s)'
+                            % (source_host, source), latest)
+        if host and dest and dest != host:
+            raise ValidationError(
+                'Server %s is already being migrated to %s (migration %s, status %s), not to the requested host %s.'
+                % (server.id, dest, latest.get('id'), latest.get('status'), host), migration=latest)
+        return Decision(WAIT, 'migration %s is already in progress (status %s)'
+                        % (latest.get('id'), latest.get('status')), latest)
+
+    if server.status == 'VERIFY_RESIZE':
+        if latest is None or latest.get('migration_type') != mig.COLD or latest.get('status') not in mig.AWAITING_CONFIRM:
+            raise ValidationError(
+                'Server %s is in VERIFY_RESIZE after a resize, not a cold migration; confirm or revert that resize '
+                'first.' % server.id, migration=latest)
+        here = server.host
+        on_target = ((host and here == host)
+                     or (not host and source_host and here != source_host)
+                     or (not host and not source_host))
+        if not on_target:
+            raise ValidationError(
+                'Server %s waits for confirmation of an earlier cold migration to %s, which is not the requested '
+                'host; confirm or revert it first (novaops.migration.server_migration_action).'
+                % (server.id, here), migration=latest)
+        if confirm:
+            return Decision(CONFIRM, 'an earlier cold migration to %s waits for confirmation' % here, latest)
+        return Decision(NOOP, 'server already migrated to %s, confirmation left to the caller (confirm=false)' % here,
+                        latest)
+
+    if host and server.host == host:
+        return Decision(NOOP, 'server is already on %s' % host, latest)
+    if source_host and server.host != source_host:
+        return Decision(NOOP, 'server is not on source_host %s (it is on %s)' % (source_host, server.host), latest)
+    return Decision(MIGRATE, 'server is on %s' % server.host, latest)
+
+
+def cold_result_problems(before, after, migration, host=None, confirmed=True, expected_status=None):
+    """Why a finished cold migration does not count as success ([] when it does).
+
+    Success: host changed (== host when given), migration confirmed (or
+    finished with confirm=false), status back to the original.
+    """
+    problems = []
+    status = migration.get('status') if migration else None
+    wanted = ('confirmed',) if confirmed else ('finished', 'confirmed')
+    if status not in wanted:
+        problems.append('migration status is %s, expected %s' % (status, ' or '.join(wanted)))
+    if after.host == before.host:
+        problems.append('server is still on %s' % after.host)
+    elif host and after.host != host:
+        problems.append('server is on %s, not on the requested host %s' % (after.host, host))
+    if confirmed:
+        expected = expected_status or original_status(before)
+        if after.status != expected or after.task_state:
+            problems.append('server status is %s%s, expected %s'
+                            % (after.status, ' (task %s)' % after.task_state if after.task_state else '', expected))
+    elif after.status not in ('VERIFY_RESIZE', expected_status or original_status(before)):
+        problems.append('server status is %s, expected VERIFY_RESIZE' % after.status)
+    return problems
+
+
+def live_result_problems(before, after, migration, host=None, expected_status=None):
+    """Why a finished live migration does not count as success ([] when it does)."""
+    problems = []
+    status = migration.get('status') if migration else None
+    if status != 'completed':
+        problems.append('migration status is %s, expected completed' % status)
+    if after.host == before.host:
+        problems.append('server is still on %s' % after.host)
+    elif host and after.host != host:
+        problems.append('server is on %s, not on the requested host %s' % (after.host, host))
+    expected = expected_status or original_status(before)
+    if after.status != expected or after.task_state:
+        problems.append('server status is %s%s, expected %s'
+                        % (after.status, ' (task %s)' % after.task_state if after.task_state else '', expected))
+    return problems

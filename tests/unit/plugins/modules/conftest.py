@@ -1,0 +1,284 @@
+# -*- coding: utf-8 -*-
+"""Test harness for the modules: a small time-driven fake Nova and a runner.
+
+The fake implements the RestClient interface used by the modules
+(get/post/put/delete/get_all) and advances its state machine on a fake
+clock that the modules' sleep() moves forward, so waits run instantly.
+"""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import re
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.novaops.migration.plugins.module_utils import base
+from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions, parse
+
+
+class HttpError(Exception):
+    def __init__(self, status, details):
+        super(HttpError, self).__init__(details)
+        self.status_code = status
+        self.details = details
+        self.method = None
+        self.url = None
+        self.response = None
+
+
+HttpError.__module__ = 'openstack.exceptions'
+
+
+class ModuleExit(SystemExit):
+    def __init__(self, result, failed):
+        super(ModuleExit, self).__init__(result.get('msg'))
+        self.result = result
+        self.failed = failed
+
+
+class FakeNova(object):
+    def __init__(self, max_version='2.96', cold_seconds=5.0, live_seconds=4.0):
+        self.versions = ComputeVersions((2, 1), parse(max_version))
+        self.now = 0.0
+        self.sleeps = []
+        self.cold_seconds = cold_seconds
+        self.live_seconds = live_seconds
+        self.calls = []
+        self.events = []
+        self.servers = {}
+        self.migrations = []
+        self.services = []
+        self.next_migration_id = 100
+        self.fail_next = None   # ('no_valid_host'|'error') for the next migration
+        self.reject_force = False
+        self.instance_actions = {}
+        for host in ('compute-1', 'compute-2', 'compute-3', 'compute-10'):
+            self.add_service(host)
+
+    # ----- clock -----------------------------------------------------------
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def at(self, delay, fn):
+        self.events.append((self.now + delay, fn))
+
+    def _tick(self):
+        due = sorted([e for e in self.events if e[0] <= self.now], key=lambda e: e[0])
+        self.events = [e for e in self.events if e[0] > self.now]
+        for _when, fn in due:
+            fn()
+
+    # ----- fixtures --------------------------------------------------------
+    def add_service(self, host, status='enabled', state='up', zone='nova', reason=None):
+        self.services.append({'id': 'svc-' + host, 'host': host, 'binary': 'nova-compute', 'status': status,
+                              'state': state, 'zone': zone, 'disabled_reason': reason, 'forced_down': False})
+
+    def add_server(self, sid, name, host='compute-1', status='ACTIVE', **kw):
+        vm = {'ACTIVE': 'active', 'SHUTOFF': 'stopped', 'PAUSED': 'paused', 'VERIFY_RESIZE': 'resized'}.get(status, 'active')
+        power = {'SHUTOFF': 4, 'PAUSED': 3}.get(status, 1)
+        body = {'id': sid, 'name': name, 'status': status, 'OS-EXT-SRV-ATTR:host': host,
+                'OS-EXT-STS:vm_state': vm, 'OS-EXT-STS:task_state': None, 'OS-EXT-STS:power_state': power,
+                'locked': False, 'tenant_id': 'p1', 'OS-EXT-AZ:availability_zone': 'nova'}
+        body.update(kw)
+        self.servers[sid] = body
+        return body
+
+    def add_migration(self, sid, status, mtype='migration', source='compute-1', dest='compute-2'):
+        self.next_migration_id += 1
+        record = {'id': self.next_migration_id, 'uuid': 'uuid-%d' % self.next_migration_id, 'status': status,
+                  'migration_type': mtype, 'instance_uuid': sid, 'source_compute': source, 'dest_compute': dest,
+                  'created_at': '2026-01-01T00:00:%02d' % (self.next_migration_id % 60), 'updated_at': None}
+        self.migrations.append(record)
+        return record
+
+    def count(self, method=None, prefix=''):
+        return len([c for c in self.calls if (method is None or c[0] == method) and c[1].startswith(prefix)])
+
+    # ----- RestClient interface -------------------------------------------
+    def get(self, path, microversion=None, params=None):
+        return self.request('GET', path, microversion, params=params)
+
+    def post(self, path, json=None, microversion=None):
+        return self.request('POST', path, microversion, json=json)
+
+    def put(self, path, json=None, microversion=None):
+        return self.request('PUT', path, microversion, json=json)
+
+    def delete(self, path, microversion=None):
+        return self.request('DELETE', path, microversion)
+
+    def get_all(self, path, key, microversion=None, params=None, limit=None):
+        items = (self.get(path, microversion, params) or {}).get(key) or []
+        return items[:limit] if limit else items
+
+    def request(self, method, path, microversion=None, params=None, json=None):
+        self.calls.append((method, path, microversion, copy.deepcopy(params), copy.deepcopy(json)))
+        self._tick()
+        params = params or {}
+        m = re.match(r'^/servers/([^/]+)$', path)
+        if method == 'GET' and m and path != '/servers/detail':
+            if m.group(1) not in self.servers:
+                raise HttpError(404, 'Instance %s could not be found.' % m.group(1))
+            return {'server': copy.deepcopy(self.servers[m.group(1)])}
+        if method == 'GET' and path == '/servers/detail':
+            result = list(self.servers.values())
+            if 'name' in params:
+                result = [s for s in result if re.search(params['name'], s['name'])]
+            if 'host' in params:
+                result = [s for s in result if s['OS-EXT-SRV-ATTR:host'] == params['host']]
+            return {'servers': copy.deepcopy(result)}
+        if method == 'GET' and path == '/os-services':
+            result = [s for s in self.services if all(s.get(k) == params[k] for k in ('host', 'binary') if k in params)]
+            return {'services': copy.deepcopy(result)}
+        if method == 'GET' and path == '/os-migrations':
+            result = [r for r in self.migrations
+                      if all(r.get(k) == params[k] for k in ('instance_uuid', 'migration_type', 'status') if k in params)]
+            return {'migrations': copy.deepcopy(sorted(result, key=lambda r: r['id'], reverse=True))}
+        m = re.match(r'^/servers/([^/]+)/os-instance-actions(?:/(.+))?$', path)
+        if method == 'GET' and m:
+            actions = self.instance_actions.get(m.group(1), [])
+            if m.group(2) is None:
+                return {'instanceActions': [dict((k, v) for k, v in a.items() if k != 'events') for a in actions]}
+            return {'instanceAction': [a for a in actions if a['request_id'] == m.group(2)][0]}
+        m = re.match(r'^/servers/([^/]+)/action$', path)
+        if method == 'POST' and m:
+            return self._action(self.servers[m.group(1)], json)
+        m = re.match(r'^/servers/([^/]+)/migrations/(\d+)$', path)
+        if method == 'DELETE' and m:
+            return self._abort(m.group(1), int(m.group(2)))
+        m = re.match(r'^/os-services/(.+)$', path)
+        if method == 'PUT' and m:
+            svc = [s for s in self.services if s['id'] == m.group(1)][0]
+            svc.update(json)
+            if json.get('status') == 'enabled':
+                svc['disabled_reason'] = None
+            return {'service': copy.deepcopy(svc)}
+        raise AssertionError('unexpected request %s %s' % (method, path))
+
+    # ----- behaviour -------------------------------------------------------
+    def _set(self, server, status, vm_state=None, task=None, host=None, power=None):
+        server['status'] = status
+        if vm_state:
+            server['OS-EXT-STS:vm_state'] = vm_state
+        server['OS-EXT-STS:task_state'] = task
+        if host:
+            server['OS-EXT-SRV-ATTR:host'] = host
+        if power is not None:
+            server['OS-EXT-STS:power_state'] = power
+
+    def _action(self, server, body):
+        sid = server['id']
+        if 'migrate' in body:
+            args = body['migrate'] or {}
+            if 'force' in args and self.reject_force:
+                raise HttpError(400, "Invalid input for field/attribute migrate. Value: {...}. "
+                                     "Additional properties are not allowed ('force' was unexpected)")
+            source = server['OS-EXT-SRV-ATTR:host']
+            dest = args.get('host') or ('compute-2' if source != 'compute-2' else 'compute-3')
+            was = server['status']
+            power = server['OS-EXT-STS:power_state']
+            self._set(server, 'RESIZE', task='resize_prep')
+            record = self.add_migration(sid, 'pre-migrating', 'migration', source, dest)
+            failure = self.fail_next
+            self.fail_next = None
+            if failure:
+                def fail():
+                    record['status'] = 'error'
+                    self._set(server, was)
+                    self.instance_actions.setdefault(sid, []).insert(0, {
+                        'action': 'migrate', 'request_id': 'req-%d' % record['id'], 'message': 'Error',
+                        'start_time': '2026-01-01T00:00:00', 'events': [
+                            {'event': 'conductor_migrate_server', 'result': 'Error',
+                             'traceback': 'Traceback...\nNoValidHost: No valid host was found.'}]})
+                self.at(1.0, fail)
+                return None
+            self.at(1.0, lambda: record.update(status='migrating'))
+            self.at(self.cold_seconds, lambda: (record.update(status='finished'),
+                                                self._set(server, 'VERIFY_RESIZE', 'resized', None, dest, power)))
+            return None
+        if 'confirmResize' in body:
+            record = [r for r in self.migrations if r['instance_uuid'] == sid and r['status'] == 'finished'][-1]
+            record['status'] = 'confirming'
+            final = 'SHUTOFF' if server['OS-EXT-STS:power_state'] == 4 else 'ACTIVE'
+            self.at(0.2, lambda: (record.update(status='confirmed'),
+                                  self._set(server, final, 'stopped' if final == 'SHUTOFF' else 'active')))
+            return None
+        if 'revertResize' in body:
+            record = [r for r in self.migrations if r['instance_uuid'] == sid and r['status'] == 'finished'][-1]
+            record['status'] = 'reverting'
+            self._set(server, 'REVERT_RESIZE', task='resize_reverting')
+            final = 'SHUTOFF' if server['OS-EXT-STS:power_state'] == 4 else 'ACTIVE'
+            self.at(1.0, lambda: (record.update(status='reverted'),
+                                  self._set(server, final, 'active', None, record['source_compute'])))
+            return None
+        if 'os-migrateLive' in body:
+            args = body['os-migrateLive']
+            source = server['OS-EXT-SRV-ATTR:host']
+            dest = args.get('host') or 'compute-2'
+            was = server['status']
+            self._set(server, 'MIGRATING', task='migrating')
+            record = self.add_migration(sid, 'accepted', 'live-migration', source, dest)
+            self.at(0.5, lambda: record.update(status='running') if record['status'] == 'accepted' else None)
+
+            def complete():
+                if record['status'] == 'running':
+                    record['status'] = 'completed'
+                    self._set(server, was, task=None, host=dest)
+            self.at(self.live_seconds, complete)
+            return None
+        raise AssertionError('unexpected action %r' % body)
+
+    def _abort(self, sid, mid):
+        record = [r for r in self.migrations if r['id'] == mid][0]
+        server = self.servers[sid]
+        if record['status'] not in ('running', 'queued', 'preparing'):
+            raise HttpError(400, 'Migration %d state is %s' % (mid, record['status']))
+
+        def cancel():
+            record['status'] = 'cancelled'
+            self._set(server, 'ACTIVE', task=None)
+        self.at(0.5, cancel)
+        return None
+
+
+@pytest.fixture
+def fake():
+    return FakeNova()
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """run(module, args, fake, check_mode=False) -> (result, failed)."""
+
+    def exit_json(self, **kwargs):
+        raise ModuleExit(kwargs, False)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs['msg'] = msg
+        raise ModuleExit(kwargs, True)
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
+
+    def runner(module, args, nova, check_mode=False):
+        monkeypatch.setattr(base.NovaOpsModule, 'api', property(lambda self: nova))
+        monkeypatch.setattr(base.NovaOpsModule, 'versions', property(lambda self: nova.versions))
+        monkeypatch.setattr(base.NovaOpsModule, 'clock', staticmethod(nova.clock))
+        monkeypatch.setattr(base.NovaOpsModule, 'sleep', staticmethod(nova.sleep))
+        args = dict(args)
+        if check_mode:
+            args['_ansible_check_mode'] = True
+        with patch_module_args(args):
+            with pytest.raises(ModuleExit) as exc:
+                module.main()
+        return exc.value.result, exc.value.failed
+
+    return runner

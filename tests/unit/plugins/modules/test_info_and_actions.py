@@ -1,0 +1,324 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
+from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.servers import ServerView
+from ansible_collections.novaops.migration.plugins.modules import compute_service
+from ansible_collections.novaops.migration.plugins.modules import server_migration_action as sma
+from ansible_collections.novaops.migration.plugins.modules import server_migration_info as smi
+
+SID = 'aaaaaaaa-0000-0000-0000-000000000001'
+
+
+def writes(fake):
+    return [c for c in fake.calls if c[0] != 'GET']
+
+
+# ----- server_migration_info: option validation ------------------------------------------
+
+def params(**kw):
+    base = dict((k, None) for k in ('migration_type', 'changes_since', 'changes_before', 'limit', 'host', 'status',
+                                    'project_id', 'user_id', 'uuid', 'id'))
+    base.update(kw)
+    return base
+
+
+def test_cold_migration_alias_maps_to_nova_name():
+    assert smi.validate_filters(params(migration_type='cold-migration'))['migration_type'] == 'migration'
+
+
+def test_unknown_type_rejected():
+    with pytest.raises(ValidationError):
+        smi.validate_filters(params(migration_type='teleport'))
+
+
+@pytest.mark.parametrize('value', ['yesterday', '2026-13-01', '2026-01-01T25:00:00', ''])
+def test_bad_dates_rejected(value):
+    with pytest.raises(ValidationError):
+        smi.validate_filters(params(changes_since=value))
+
+
+def test_dates_normalized_to_utc_offsets():
+    f = smi.validate_filters(params(changes_since='2026-01-31T12:00:00Z', changes_before='2026-02-01'))
+    assert f['changes_since'] == '2026-01-31T12:00:00+00:00'
+    assert f['changes_before'] == '2026-02-01T00:00:00+00:00'
+
+
+def test_before_earlier_than_since_rejected():
+    with pytest.raises(ValidationError) as err:
+        smi.validate_filters(params(changes_since='2026-02-01T00:00:00Z', changes_before='2026-01-01T00:00:00+00:00'))
+    assert 'earlier' in err.value.msg
+
+
+def test_offsets_compared_as_instants():
+    # 10:00+02:00 is 08:00Z, so before (09:00Z) is after since: valid
+    smi.validate_filters(params(changes_since='2026-01-01T10:00:00+02:00', changes_before='2026-01-01T09:00:00Z'))
+
+
+def test_limit_must_be_positive():
+    with pytest.raises(ValidationError):
+        smi.validate_filters(params(limit=0))
+
+
+def test_query_params_use_nova_names():
+    q = smi.query_params({'changes_since': 'a', 'changes_before': 'b', 'migration_type': 'migration', 'id': 3,
+                          'instance_uuid': 's'})
+    assert q == {'changes-since': 'a', 'changes-before': 'b', 'migration_type': 'migration', 'instance_uuid': 's'}
+
+
+def test_invalid_filter_fails_before_any_api_call(run, fake):
+    result, failed = run(smi, {'changes_since': 'not-a-date'}, fake)
+    assert failed and fake.calls == []
+
+
+def test_info_for_server_lists_all_types_with_in_progress(run, fake):
+    fake.add_server(SID, 'web')
+    fake.add_migration(SID, 'confirmed', 'migration')
+    fake.add_migration(SID, 'running', 'live-migration')
+    fake.add_migration('other', 'error', 'migration')
+    result, failed = run(smi, {'server': 'web'}, fake)
+    assert not failed
+    assert [(m['type'], m['in_progress']) for m in result['migrations']] == [
+        ('live-migration', True), ('cold-migration', False)]
+    result, failed = run(smi, {'server': 'web', 'in_progress': False}, fake)
+    assert [m['status'] for m in result['migrations']] == ['confirmed']
+
+
+def test_info_missing_server_is_empty_not_failure(run, fake):
+    result, failed = run(smi, {'server': 'ghost'}, fake)
+    assert not failed and result['migrations'] == []
+
+
+def test_info_too_old_for_filter(run, fake):
+    fake.versions = fake.versions._replace(max=(2, 70))
+    result, failed = run(smi, {'project_id': 'p1'}, fake)
+    assert failed and '2.80' in result['msg'] and fake.calls == []
+
+
+# ----- server_migration_action -------------------------------------------------------------
+
+def test_decide_action_tables():
+    assert sma.decide_action('confirm', 'finished') == 'act'
+    assert sma.decide_action('confirm', 'confirmed') == 'done'
+    assert sma.decide_action('confirm', 'migrating') == 'wait'
+    assert 'reverted' in sma.decide_action('confirm', 'reverted')
+    assert sma.decide_action('revert', 'reverted') == 'done'
+    assert 'confirmed' in sma.decide_action('revert', 'confirmed')
+    assert sma.decide_action('abort', 'cancelled') == 'done'
+    assert 'completed' in sma.decide_action('abort', 'completed')
+    assert sma.decide_action('abort', 'accepted') == 'wait'
+    assert sma.decide_action('force_complete', 'queued') == 'wait'
+    assert sma.decide_action('force_complete', 'completed') == 'done'
+    assert 'cancelled' in sma.decide_action('force_complete', 'cancelled')
+    assert 'weird' in sma.decide_action('confirm', 'weird')
+
+
+def test_abort_of_queued_waits_below_265():
+    from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions
+    assert sma.decide_action('abort', 'queued', ComputeVersions((2, 1), (2, 64))) == 'wait'
+    assert sma.decide_action('abort', 'queued', ComputeVersions((2, 1), (2, 65))) == 'act'
+
+
+def test_goal_reached_checks_host_status_and_record():
+    mig = {'status': 'reverted', 'source_compute': 'compute-1', 'dest_compute': 'compute-2'}
+    assert sma.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-1'), 'ACTIVE')
+    assert not sma.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-2'), 'ACTIVE')
+    assert not sma.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-1',
+                                                          task_state='resize_reverting'), 'ACTIVE')
+    assert not sma.goal_reached('confirm', {'status': 'confirming'}, ServerView(id='s', status='ACTIVE'), 'ACTIVE')
+    assert sma.end_problems('abort', {'source_compute': 'compute-1'}, ServerView(id='s', host='compute-2'))
+
+
+def test_confirm_then_idempotent(run, fake):
+    fake.add_server(SID, 'web', host='compute-2', status='VERIFY_RESIZE')
+    fake.add_migration(SID, 'finished')
+    result, failed = run(sma, {'server': 'web', 'action': 'confirm'}, fake)
+    assert not failed, result['msg']
+    assert result['changed'] is True and result['migration']['status'] == 'confirmed'
+    assert result['server']['host'] == 'compute-2' and result['server']['status'] == 'ACTIVE'
+    result, failed = run(sma, {'server': 'web', 'action': 'confirm'}, fake)
+    assert not failed and result['changed'] is False
+    result, failed = run(sma, {'server': 'web', 'action': 'revert'}, fake)
+    assert failed and 'already confirmed' in result['msg']
+
+
+def test_revert_returns_to_source(run, fake):
+    fake.add_server(SID, 'web', host='compute-2', status='VERIFY_RESIZE')
+    fake.add_migration(SID, 'finished')
+    result, failed = run(sma, {'server': 'web', 'action': 'revert'}, fake)
+    assert not failed, result['msg']
+    assert result['server']['host'] == 'compute-1' and result['migration']['status'] == 'reverted'
+    result, failed = run(sma, {'server': 'web', 'action': 'revert'}, fake)
+    assert not failed and result['changed'] is False
+
+
+def test_check_mode_confirm_predicts(run, fake):
+    fake.add_server(SID, 'web', host='compute-2', status='VERIFY_RESIZE')
+    fake.add_migration(SID, 'finished')
+    result, failed = run(sma, {'server': 'web', 'action': 'confirm'}, fake, check_mode=True)
+    assert not failed and result['changed'] is True and writes(fake) == []
+
+
+def test_abort_running_live_migration(run, fake):
+    fake.add_server(SID, 'db', status='MIGRATING', **{'OS-EXT-STS:task_state': 'migrating'})
+    record = fake.add_migration(SID, 'running', 'live-migration', 'compute-1', 'compute-2')
+    result, failed = run(sma, {'server': 'db', 'action': 'abort'}, fake)
+    assert not failed, result['msg']
+    assert result['migration']['status'] == 'cancelled' and result['server']['host'] == 'compute-1'
+    assert writes(fake)[0][:2] == ('DELETE', '/servers/%s/migrations/%d' % (SID, record['id']))
+    result, failed = run(sma, {'server': 'db', 'action': 'abort'}, fake)
+    assert not failed and result['changed'] is False
+
+
+def test_abort_completed_fails_clearly(run, fake):
+    fake.add_server(SID, 'db', host='compute-2')
+    fake.add_migration(SID, 'completed', 'live-migration')
+    result, failed = run(sma, {'server': 'db', 'action': 'abort'}, fake)
+    assert failed and 'already completed' in result['msg'] and writes(fake) == []
+
+
+def test_migration_id_of_wrong_type_refused(run, fake):
+    fake.add_server(SID, 'db')
+    record = fake.add_migration(SID, 'completed', 'live-migration')
+    result, failed = run(sma, {'server': 'db', 'action': 'confirm', 'migration_id': str(record['id'])}, fake)
+    assert failed and 'live-migration' in result['msg']
+
+
+# ----- compute_service -----------------------------------------------------------------------
+
+def svc(**kw):
+    base = dict(id='x', host='compute-1', binary='nova-compute', status='enabled', state='up', disabled_reason=None,
+                forced_down=False)
+    base.update(kw)
+    return base
+
+
+def test_plan_disable_and_idempotent():
+    assert compute_service.plan_service_change(svc(), 'disabled', 'maint')['changes'] == \
+        {'status': 'disabled', 'disabled_reason': 'maint'}
+    assert compute_service.plan_service_change(svc(status='disabled', disabled_reason='maint'), 'disabled', 'maint')['changes'] == {}
+
+
+def test_plan_keeps_foreign_reason():
+    plan = compute_service.plan_service_change(svc(status='disabled', disabled_reason='theirs'), 'disabled', 'mine')
+    assert plan['changes'] == {} and 'theirs' in plan['notes'][0]
+
+
+def test_plan_enable_guard():
+    plan = compute_service.plan_service_change(svc(status='disabled', disabled_reason='theirs'), 'enabled',
+                                               only_if_disabled_reason='mine')
+    assert plan['blocked'] and plan['changes'] == {}
+    plan = compute_service.plan_service_change(svc(status='disabled', disabled_reason='mine'), 'enabled',
+                                               only_if_disabled_reason='mine')
+    assert plan['changes'] == {'status': 'enabled'} and not plan['blocked']
+    # already enabled: nothing to guard
+    assert compute_service.plan_service_change(svc(), 'enabled', only_if_disabled_reason='mine')['blocked'] is None
+
+
+def test_plan_forced_down_and_option_errors():
+    assert compute_service.plan_service_change(svc(), forced_down=True)['changes'] == {'forced_down': True}
+    assert compute_service.plan_service_change(svc(forced_down=True), forced_down=True)['changes'] == {}
+    with pytest.raises(ValidationError):
+        compute_service.plan_service_change(svc(), 'enabled', disabled_reason='x')
+    with pytest.raises(ValidationError):
+        compute_service.plan_service_change(svc(), 'disabled', only_if_disabled_reason='x')
+
+
+def test_service_disable_enable_flow(run, fake):
+    result, failed = run(compute_service, {'host': 'compute-1', 'state': 'disabled', 'disabled_reason': 'maint'}, fake)
+    assert not failed and result['changed'] is True
+    assert result['service']['status'] == 'disabled' and result['previous']['status'] == 'enabled'
+    assert writes(fake)[0][1:] == ('/os-services/svc-compute-1', '2.53', None,
+                                   {'status': 'disabled', 'disabled_reason': 'maint'})
+    result, failed = run(compute_service, {'host': 'compute-1', 'state': 'enabled',
+                                           'only_if_disabled_reason': 'other', 'reason_mismatch': 'skip'}, fake)
+    assert not failed and result['changed'] is False and result['blocked'] is True
+    result, failed = run(compute_service, {'host': 'compute-1', 'state': 'enabled',
+                                           'only_if_disabled_reason': 'other'}, fake)
+    assert failed
+    result, failed = run(compute_service, {'host': 'compute-1', 'state': 'enabled',
+                                           'only_if_disabled_reason': 'maint'}, fake)
+    assert not failed and result['changed'] is True and result['service']['disabled_reason'] is None
+
+
+def test_service_unknown_host_lists_hosts(run, fake):
+    result, failed = run(compute_service, {'host': 'compute-9', 'state': 'disabled'}, fake)
+    assert failed and 'compute-10' in result['msg']
+
+
+# ----- compute_host_info pure parts --------------------------------------------------------------
+
+def test_capacity_from_placement_applies_ratio_and_reserved():
+    inv = {'VCPU': {'total': 8, 'reserved': 0, 'allocation_ratio': 4.0},
+           'MEMORY_MB': {'total': 16384, 'reserved': 512, 'allocation_ratio': 1.0},
+           'DISK_GB': {'total': 100, 'reserved': 0, 'allocation_ratio': 1.0}}
+    cap = hst.capacity_from_placement(inv, {'VCPU': 6, 'MEMORY_MB': 4096})
+    assert cap['vcpus'] == {'physical': 8, 'reserved': 0, 'allocation_ratio': 4.0, 'total': 32, 'used': 6, 'free': 26}
+    assert cap['memory_mb']['total'] == 15872 and cap['memory_mb']['free'] == 11776
+    assert cap['disk_gb']['used'] == 0
+
+
+def test_capacity_from_hypervisor_only_below_288():
+    assert hst.capacity_from_hypervisor({'id': 'x'}) is None
+    cap = hst.capacity_from_hypervisor({'vcpus': 4, 'vcpus_used': 1, 'memory_mb': 100, 'memory_mb_used': 50,
+                                        'local_gb': 10, 'local_gb_used': 2})
+    assert cap['vcpus']['free'] == 3 and cap['disk_gb']['free'] == 8
+
+
+def test_select_services_exact_hosts_zone_enabled():
+    services = [svc(host='compute-1'), svc(host='compute-10', zone='nova'), svc(host='az2-1', zone='az2'),
+                svc(host='compute-3', status='disabled'), svc(host='ctl', binary='nova-scheduler')]
+    for s in services:
+        s.setdefault('zone', 'nova')
+    assert [s['host'] for s in hst.select_services(services, ['compute-1'])] == ['compute-1']
+    assert [s['host'] for s in hst.select_services(services, zone='az2')] == ['az2-1']
+    assert 'compute-3' not in [s['host'] for s in hst.select_services(services, enabled_only=True)]
+    assert 'ctl' not in [s['host'] for s in hst.select_services(services)]
+
+
+class FakePlacement(object):
+    def __init__(self, answers):
+        self.answers = answers
+        self.calls = []
+
+    def get(self, path, microversion=None, params=None):
+        self.calls.append((path, params))
+        answer = self.answers[path]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class NotFound(Exception):
+    status_code = 404
+
+
+def test_placement_capacity_by_uuid_and_by_name():
+    from ansible_collections.novaops.migration.plugins.modules.compute_host_info import ComputeHostInfoModule
+    rp = '7385be6e-d1b9-5fa9-8513-3c6f6f4cbeba'
+    answers = {
+        '/resource_providers': {'resource_providers': [{'uuid': rp}]},
+        '/resource_providers/%s/inventories' % rp: {'inventories': {'VCPU': {'total': 4, 'allocation_ratio': 2.0}}},
+        '/resource_providers/%s/usages' % rp: {'usages': {'VCPU': 3}},
+    }
+    cap, broken = ComputeHostInfoModule._placement_capacity(FakePlacement(answers), {'id': rp})
+    assert not broken and cap['vcpus']['total'] == 8 and cap['vcpus']['free'] == 5 and cap['source'] == 'placement'
+    placement = FakePlacement(answers)
+    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': 3, 'hypervisor_hostname': 'compute-1'})
+    assert cap['vcpus']['used'] == 3
+    assert placement.calls[0] == ('/resource_providers', {'name': 'compute-1'})
+
+
+def test_placement_errors_fall_back():
+    from ansible_collections.novaops.migration.plugins.modules.compute_host_info import ComputeHostInfoModule
+    rp = '7385be6e-d1b9-5fa9-8513-3c6f6f4cbeba'
+    cap, broken = ComputeHostInfoModule._placement_capacity(
+        FakePlacement({'/resource_providers/%s/inventories' % rp: NotFound()}), {'id': rp})
+    assert cap is None and broken is False  # unknown provider: try the next host
+    cap, broken = ComputeHostInfoModule._placement_capacity(
+        FakePlacement({'/resource_providers/%s/inventories' % rp: RuntimeError('no endpoint')}), {'id': rp})
+    assert cap is None and broken is True  # placement unusable: stop asking
