@@ -1,0 +1,1 @@
+"""HTTP layer: FastAPI routes, request parsing/validation, microversions, views, errors."""

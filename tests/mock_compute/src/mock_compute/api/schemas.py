@@ -1,0 +1,196 @@
+"""Request schemas per microversion, transcribed from nova/api/openstack/compute/schemas.
+
+Key order matters: errors are reported in keyword order, like jsonschema.
+"""
+
+import copy
+
+from mock_compute.api.validation import COMMON_QUERY_PARAM, NON_NEGATIVE_INTEGER, boolean, fqdn, multi_params, single_param, string
+
+# --- server actions ------------------------------------------------------------
+MIGRATE_V256 = {
+    "type": "object",
+    "properties": {"migrate": {"type": ["object", "null"], "properties": {"host": fqdn(nullable=True)},
+                               "additionalProperties": False}},
+    "required": ["migrate"],
+    "additionalProperties": False,
+}
+# Seed 001/003 (extension cold-migration-force): "force" next to "host".
+MIGRATE_V256_FORCE = copy.deepcopy(MIGRATE_V256)
+MIGRATE_V256_FORCE["properties"]["migrate"]["properties"]["force"] = boolean()
+
+MIGRATE_LIVE = {
+    "type": "object",
+    "properties": {"os-migrateLive": {
+        "type": "object",
+        "properties": {"block_migration": boolean(), "disk_over_commit": boolean(), "host": fqdn(nullable=True)},
+        "required": ["block_migration", "disk_over_commit", "host"],
+        "additionalProperties": False}},
+    "required": ["os-migrateLive"],
+    "additionalProperties": False,
+}
+MIGRATE_LIVE_V225 = copy.deepcopy(MIGRATE_LIVE)
+del MIGRATE_LIVE_V225["properties"]["os-migrateLive"]["properties"]["disk_over_commit"]
+MIGRATE_LIVE_V225["properties"]["os-migrateLive"]["properties"]["block_migration"]["enum"].append("auto")
+MIGRATE_LIVE_V225["properties"]["os-migrateLive"]["required"] = ["block_migration", "host"]
+MIGRATE_LIVE_V230 = copy.deepcopy(MIGRATE_LIVE_V225)
+MIGRATE_LIVE_V230["properties"]["os-migrateLive"]["properties"]["force"] = boolean()
+MIGRATE_LIVE_V268 = copy.deepcopy(MIGRATE_LIVE_V225)
+
+EVACUATE = {
+    "type": "object",
+    "properties": {"evacuate": {
+        "type": "object",
+        "properties": {"host": fqdn(), "onSharedStorage": boolean(), "adminPass": string()},
+        "required": ["onSharedStorage"],
+        "additionalProperties": False}},
+    "required": ["evacuate"],
+    "additionalProperties": False,
+}
+EVACUATE_V214 = copy.deepcopy(EVACUATE)
+del EVACUATE_V214["properties"]["evacuate"]["properties"]["onSharedStorage"]
+del EVACUATE_V214["properties"]["evacuate"]["required"]
+EVACUATE_V229 = copy.deepcopy(EVACUATE_V214)
+EVACUATE_V229["properties"]["evacuate"]["properties"]["force"] = boolean()
+EVACUATE_V268 = copy.deepcopy(EVACUATE_V214)
+
+
+def any_value_action(name):
+    """Actions whose value Nova does not check (confirmResize, os-stop, lock < 2.73, ...)."""
+    return {"type": "object", "properties": {name: {}}, "required": [name], "additionalProperties": False}
+
+
+LOCK_V273 = {
+    "type": "object",
+    "properties": {"lock": {"type": ["object", "null"], "properties": {"locked_reason": string(1, 255)},
+                            "additionalProperties": False}},
+    "required": ["lock"],
+    "additionalProperties": False,
+}
+RESIZE = {
+    "type": "object",
+    "properties": {"resize": {
+        "type": "object",
+        "properties": {"flavorRef": {"type": ["string", "integer"], "minLength": 1},
+                       "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]}},
+        "required": ["flavorRef"],
+        "additionalProperties": False}},
+    "required": ["resize"],
+    "additionalProperties": False,
+}
+FORCE_COMPLETE = {
+    "type": "object",
+    "properties": {"force_complete": {"type": "null"}},
+    "required": ["force_complete"],
+    "additionalProperties": False,
+}
+
+# --- servers -----------------------------------------------------------------------
+CREATE_SERVER = {
+    "type": "object",
+    "properties": {
+        "server": {
+            "type": "object",
+            "properties": {
+                "name": string(1, 255),
+                "imageRef": {"type": ["string", "null"]},
+                "flavorRef": {"type": ["string", "integer"], "minLength": 1},
+                "availability_zone": string(1, 255),
+                "host": fqdn(),
+                "hypervisor_hostname": fqdn(),
+                "metadata": {"type": "object"},
+                "key_name": {"type": ["string", "null"]},
+                "description": {"type": ["string", "null"], "maxLength": 255},
+                "networks": {"type": ["string", "array"]},
+                "security_groups": {"type": "array"},
+                "user_data": {"type": "string"},
+                "config_drive": boolean(),
+                "min_count": {"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 1},
+                "max_count": {"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 1},
+                "return_reservation_id": boolean(),
+                "adminPass": {"type": "string"},
+                "block_device_mapping_v2": {"type": "array"},
+                "tags": {"type": "array"},
+                "hostname": {"type": "string"},
+                "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+                "accessIPv4": {"type": "string"},
+                "accessIPv6": {"type": "string"},
+                "trusted_image_certificates": {"type": ["array", "null"]},
+            },
+            "required": ["name", "flavorRef"],
+            "additionalProperties": False,
+        },
+        "os:scheduler_hints": {"type": "object"},
+        "OS-SCH-HNT:scheduler_hints": {"type": "object"},
+    },
+    "required": ["server"],
+    "additionalProperties": False,
+}
+
+_SERVER_QUERY_NAMES = (
+    "user_id", "project_id", "tenant_id", "launch_index", "image_ref", "image", "kernel_id", "ramdisk_id",
+    "hostname", "key_name", "power_state", "vm_state", "task_state", "host", "node", "flavor", "reservation_id",
+    "launched_at", "terminated_at", "availability_zone", "name", "display_name", "description",
+    "display_description", "locked_by", "uuid", "root_device_name", "config_drive", "access_ip_v4", "access_ip_v6",
+    "auto_disk_config", "progress", "sort_key", "sort_dir", "all_tenants", "soft_deleted", "deleted", "status",
+    "changes-since", "ip", "ip6", "created_at", "block_device_mapping", "services", "metadata", "pci_devices",
+    "security_groups", "info_cache", "fault", "tags", "tags-any", "not-tags", "not-tags-any", "changes-before",
+    "locked", "marker",
+)
+SERVERS_QUERY = {
+    "type": "object",
+    "properties": dict(dict.fromkeys(_SERVER_QUERY_NAMES, COMMON_QUERY_PARAM),
+                       limit=multi_params(NON_NEGATIVE_INTEGER)),
+    "additionalProperties": True,
+    "patternProperties": {"^_": COMMON_QUERY_PARAM},
+}
+SERVERS_QUERY_V275 = dict(SERVERS_QUERY, additionalProperties=False)
+NO_QUERY = {"type": "object", "properties": {}, "additionalProperties": False}
+
+# --- os-migrations --------------------------------------------------------------------------
+_MIGRATIONS_V20 = dict.fromkeys(("hidden", "host", "instance_uuid", "source_compute", "status", "migration_type"),
+                                COMMON_QUERY_PARAM)
+MIGRATIONS_QUERY_V20 = {"type": "object", "properties": _MIGRATIONS_V20, "additionalProperties": True}
+MIGRATIONS_QUERY_V259 = {
+    "type": "object",
+    "properties": dict(_MIGRATIONS_V20, **{
+        "limit": single_param(NON_NEGATIVE_INTEGER), "marker": single_param({"type": "string"}),
+        "changes-since": single_param({"type": "string", "format": "date-time"})}),
+    "additionalProperties": False,
+}
+MIGRATIONS_QUERY_V266 = copy.deepcopy(MIGRATIONS_QUERY_V259)
+MIGRATIONS_QUERY_V266["properties"]["changes-before"] = single_param({"type": "string", "format": "date-time"})
+MIGRATIONS_QUERY_V280 = copy.deepcopy(MIGRATIONS_QUERY_V266)
+MIGRATIONS_QUERY_V280["properties"]["user_id"] = single_param({"type": "string"})
+MIGRATIONS_QUERY_V280["properties"]["project_id"] = single_param({"type": "string"})
+
+# --- os-services ---------------------------------------------------------------------------
+SERVICES_QUERY_V275 = {"type": "object", "properties": {"host": COMMON_QUERY_PARAM, "binary": COMMON_QUERY_PARAM},
+                       "additionalProperties": False}
+SERVICE_UPDATE = {
+    "type": "object",
+    "properties": {"host": fqdn(), "binary": string(1, 255), "disabled_reason": string(1, 255)},
+    "required": ["host", "binary"],
+    "additionalProperties": False,
+}
+SERVICE_UPDATE_V211 = copy.deepcopy(SERVICE_UPDATE)
+SERVICE_UPDATE_V211["properties"]["forced_down"] = boolean()
+SERVICE_UPDATE_V253 = {
+    "type": "object",
+    "properties": {"status": {"type": "string", "enum": ["enabled", "disabled"]},
+                   "disabled_reason": string(1, 255), "forced_down": boolean()},
+    "additionalProperties": False,
+}
+
+# --- os-hypervisors ---------------------------------------------------------------------------
+HYPERVISORS_QUERY_V253 = {
+    "type": "object",
+    "properties": {"limit": single_param(NON_NEGATIVE_INTEGER), "marker": single_param({"type": "string"}),
+                   "hypervisor_hostname_pattern": single_param(fqdn()), "with_servers": single_param(boolean())},
+    "additionalProperties": False,
+}
+HYPERVISOR_SHOW_QUERY_V253 = {"type": "object", "properties": {"with_servers": single_param(boolean())},
+                              "additionalProperties": False}
+PAGINATION_QUERY = {"type": "object",
+                    "properties": {"limit": multi_params(NON_NEGATIVE_INTEGER), "marker": COMMON_QUERY_PARAM},
+                    "additionalProperties": True}

@@ -1,0 +1,1 @@
+"""Views: render model objects per microversion."""

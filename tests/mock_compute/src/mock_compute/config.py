@@ -1,0 +1,72 @@
+"""Runtime configuration shared by the models and the HTTP layer."""
+
+import dataclasses
+import re
+
+MIN_MICROVERSION = "2.1"
+DEFAULT_MAX_MICROVERSION = "2.103"     # 2026.1 (Gazpacho), the latest released Nova
+ABSOLUTE_MAX_MICROVERSION = "2.104"    # Nova master; nothing above is modelled
+EXTENSIONS = ("cold-migration-force", "all-migration-types")
+_VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
+
+
+def parse_version(text):
+    """'2.56' -> (2, 56); raises ValueError for anything else."""
+    match = _VERSION_RE.match(text or "")
+    if not match:
+        raise ValueError("invalid microversion %r" % (text,))
+    return int(match.group(1)), int(match.group(2))
+
+
+@dataclasses.dataclass
+class MockConfig:
+    max_microversion: str = DEFAULT_MAX_MICROVERSION
+    extensions: tuple = ()
+    migration_seconds: float = 1.0        # 202 -> finished/completed for a cold or live migration
+    resize_confirm_window: float = 0.0    # > 0: auto-confirm VERIFY_RESIZE after this many seconds
+    max_limit: int = 1000                 # Nova's [api] max_limit
+    max_body_bytes: int = 1024 * 1024     # larger request bodies get 413
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self):
+        version = parse_version(self.max_microversion)
+        if not parse_version(MIN_MICROVERSION) <= version <= parse_version(ABSOLUTE_MAX_MICROVERSION):
+            raise ValueError("max_microversion must be between %s and %s" % (MIN_MICROVERSION, ABSOLUTE_MAX_MICROVERSION))
+        self.extensions = tuple(dict.fromkeys(self.extensions))
+        unknown = [name for name in self.extensions if name not in EXTENSIONS]
+        if unknown:
+            raise ValueError("unknown extension(s): %s (known: %s)" % (", ".join(unknown), ", ".join(EXTENSIONS)))
+        for name in ("migration_seconds", "resize_confirm_window"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError("%s must be a number >= 0" % name)
+            setattr(self, name, float(value))
+        if isinstance(self.max_limit, bool) or not isinstance(self.max_limit, int) or self.max_limit < 1:
+            raise ValueError("max_limit must be an integer >= 1")
+
+    def has_extension(self, name):
+        return name in self.extensions
+
+    def updated(self, changes):
+        """Return a validated copy with ``changes`` applied (raises ValueError/TypeError)."""
+        if not isinstance(changes, dict):
+            raise ValueError("config changes must be a JSON object")
+        allowed = {"max_microversion", "extensions", "migration_seconds", "resize_confirm_window", "max_limit"}
+        unknown = sorted(set(changes) - allowed)
+        if unknown:
+            raise ValueError("unknown config key(s): %s" % ", ".join(unknown))
+        values = dataclasses.asdict(self)
+        values.update(changes)
+        if not isinstance(values["extensions"], (list, tuple)):
+            raise ValueError("extensions must be a list")
+        values["extensions"] = tuple(values["extensions"])
+        if not isinstance(values["max_microversion"], str):
+            raise ValueError("max_microversion must be a string")
+        return MockConfig(**values)
+
+    def to_dict(self):
+        data = dataclasses.asdict(self)
+        data["extensions"] = list(self.extensions)
+        return data

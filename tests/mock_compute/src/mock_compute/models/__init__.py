@@ -1,0 +1,1 @@
+"""Pure-Python models of the mock cloud (no HTTP imports here)."""
