@@ -13,7 +13,8 @@ BIN := $(abspath $(VENV))/bin
 COLLECTIONS := $(abspath $(VENV))/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/novaops/migration
 STAMP := $(VENV)/.installed
-SANITY_ROOT := $(abspath .cache)/sanity/ansible_collections/novaops/migration
+# Outside the checkout: inside it, ansible-test would ask git and skip the ignored copy.
+SANITY_ROOT := $(HOME)/.cache/novaops-migration/sanity/ansible_collections/novaops/migration
 PIP_BOOTSTRAP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
 WHEELS := $(abspath .cache)/wheels
 
@@ -21,7 +22,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv demo test lint ruff ansible-lint sanity pytest molecule clean
+.PHONY: help venv demo test lint ruff ansible-lint sanity pytest molecule build smoke ee docs bench clean
 
 help:
 	@echo "make demo    run a host evacuation against the bundled mock compute cloud"
@@ -42,7 +43,7 @@ $(STAMP): requirements.txt requirements-dev.txt tests/mock_compute/pyproject.tom
 demo: $(STAMP)
 	.ci/with-mock -- .ci/demo
 
-test: lint sanity pytest molecule
+test: lint sanity pytest molecule smoke ee docs
 	@echo "make test: all checks passed"
 
 lint: ruff ansible-lint
@@ -75,5 +76,43 @@ molecule: $(STAMP)
 	  echo "molecule: $$n scenarios"
 	$(BIN)/molecule test --all
 
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL := dist/novaops-migration-$(VERSION).tar.gz
+
+build: $(STAMP)
+	mkdir -p dist
+	$(BIN)/ansible-galaxy collection build --force --output-path dist
+
+# Install the built tarball on its own (no checkout on the collections path) and run the README example with it.
+smoke: build
+	rm -rf .cache/installed && mkdir -p .cache/installed
+	$(BIN)/ansible-galaxy collection install --force -p .cache/installed $(TARBALL) 2>&1 | grep -v 'not part of the configured'
+	@if tar -tzf $(TARBALL) | grep -E '(^|/)(\.venv|\.ansible|__pycache__|tests/output|\.cache)/'; then \
+	  echo "the tarball contains build or cache output"; exit 1; fi
+	ANSIBLE_COLLECTIONS_PATH=$(abspath .cache/installed) OS_CLOUD=mock-admin .ci/with-mock -- \
+	  $(BIN)/ansible-playbook tests/smoke/installed_collection.yml -e server=web-1 -e target_host=compute-2
+
+# ansible-builder create must work offline on the example EE, and pick up the collection's Python requirements.
+ee: build
+	rm -rf .cache/ee-context
+	cd docs/awx && $(BIN)/ansible-builder create --file execution-environment.yml --context $(abspath .cache/ee-context) \
+	  --output-filename Containerfile
+	test -f .cache/ee-context/Containerfile
+	test -f .cache/ee-context/_build/collections/novaops-migration-$(VERSION).tar.gz
+	rm -rf .cache/ee-collections && mkdir -p .cache/ee-collections
+	$(BIN)/ansible-galaxy collection install --force -p .cache/ee-collections $(TARBALL) >/dev/null 2>&1
+	$(BIN)/python .cache/ee-context/_build/scripts/introspect.py introspect .cache/ee-collections | tee .cache/ee-introspect.txt
+	grep -q 'openstacksdk' .cache/ee-introspect.txt
+
+# Module and role reference generated from the code; the output stays out of git.
+docs: $(STAMP)
+	rm -rf .cache/docs && mkdir -p .cache/docs && chmod 700 .cache/docs
+	$(BIN)/antsibull-docs collection --use-current --squash-hierarchy --dest-dir .cache/docs novaops.migration
+	@ls .cache/docs/*_module.rst >/dev/null && ls .cache/docs/*_role.rst >/dev/null && echo "docs: reference written to .cache/docs"
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+bench: $(STAMP)
+	$(BIN)/python tests/perf/bench_evacuation.py
+
 clean:
-	rm -rf .cache tests/output .pytest_cache .ruff_cache .ansible
+	rm -rf .cache dist tests/output .pytest_cache .ruff_cache .ansible
