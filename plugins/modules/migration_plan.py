@@ -1,0 +1,389 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: migration_plan
+short_description: Plan emptying an OpenStack compute host, or moving its servers back (read-only)
+version_added: 1.0.0
+author: novaops.migration contributors (@novaops)
+description:
+  - Read-only planning step of the P(novaops.migration.host_evacuation#role) and P(novaops.migration.host_restore#role) roles.
+    Nothing is changed; the module runs normally in check mode.
+  - "O(mode=evacuate): lists the servers on O(host) (exact match, all projects) and the host's migration records,
+    then classifies each server: V(cold) (ACTIVE or SHUTOFF), V(live) (ACTIVE or PAUSED with O(live_migrate_active)),
+    V(resume) (a migration away from the host left unfinished by an interrupted run: in progress, or waiting in
+    VERIFY_RESIZE) or V(skip) with a reason (ERROR, SHELVED, locked, other statuses, excluded by O(server_filter))."
+  - "Checks that other enabled hosts exist in the zones concerned and that their free capacity can absorb the servers
+    (greedy placement per availability zone, biggest first); explicit O(target_hosts) must exist and be usable, and
+    servers are spread over them. Problems are returned in RV(plan.errors) with the numbers; the module itself only
+    fails on a malformed request (for example an invalid JMESPath expression)."
+  - "O(mode=restore): takes the servers an evacuation report lists as moved away from O(host) and plans moving them
+    back: servers already on O(host) are left alone, unfinished returns are resumed, the rest are classified as above
+    with O(host) as the destination, and the free capacity of O(host) is checked."
+  - Migrations created since O(since) that moved servers away from O(host) are returned in RV(plan.earlier), so a
+    resumed evacuation can report what earlier runs did.
+options:
+  assume_enabled:
+    description:
+      - O(mode=restore) only. Plan as if O(host) were enabled (check mode runs before the service is re-enabled).
+    type: bool
+    default: false
+  capacity_check:
+    description:
+      - Check that the free capacity of the candidate hosts can absorb the servers to move.
+    type: bool
+    default: true
+  capacity_resources:
+    description:
+      - Resources the capacity check compares. Drop V(vcpus) when the hypervisor statistics (no Placement) hide
+        CPU overcommit.
+    type: list
+    elements: str
+    choices: [vcpus, memory_mb, disk_gb]
+    default: [vcpus, memory_mb, disk_gb]
+  host:
+    description:
+      - The compute host being emptied (O(mode=evacuate)) or restored (O(mode=restore)); exact name of its
+        C(nova-compute) service.
+    type: str
+    required: true
+  hosts:
+    description:
+      - Host facts, as returned in RV(novaops.migration.compute_host_info#module:hosts) (service, zone and capacity
+        of every compute host).
+      - When unset, only the compute services are read and capacity is unknown (the capacity check then passes
+        with a warning).
+    type: list
+    elements: dict
+  live_migrate_active:
+    description:
+      - Live-migrate ACTIVE and PAUSED servers; the rest (SHUTOFF) is cold-migrated.
+    type: bool
+    default: false
+  mode:
+    description:
+      - V(evacuate) plans emptying O(host); V(restore) plans moving the servers of O(report) back to O(host).
+    type: str
+    choices: [evacuate, restore]
+    default: evacuate
+  report:
+    description:
+      - O(mode=restore) only. The JSON evacuation report written by the P(novaops.migration.host_evacuation#role) role
+        (its C(servers) with outcome V(moved) or V(moved_earlier) are moved back).
+    type: dict
+  server_filter:
+    description:
+      - JMESPath expression evaluated on each server document (keys C(id), C(name), C(status), C(project_id),
+        C(user_id), C(locked), C(availability_zone), C(metadata), C(tags), C(flavor), C(key_name), C(host), ...).
+        Servers for which it is false, null or empty are skipped with the reason "not selected by the server filter".
+      - "Example: C(starts_with(name, 'web-') && metadata.drain != 'no')."
+    type: str
+  since:
+    description:
+      - Start time of the evacuation (ISO 8601, UTC). Successful migrations away from O(host) created since then are
+        returned in RV(plan.earlier).
+      - When unset and the host's compute service is disabled with an evacuation marker, the marker's time is used.
+    type: str
+  skip_error:
+    description:
+      - Skip servers in ERROR (Nova refuses to migrate them). V(false) attempts them, which fails unless the cloud
+        accepts it.
+    type: bool
+    default: true
+  skip_locked:
+    description:
+      - Skip locked servers.
+    type: bool
+    default: true
+  skip_shelved:
+    description:
+      - Skip SHELVED servers. SHELVED_OFFLOADED servers run nowhere and are always skipped.
+    type: bool
+    default: true
+  target_hosts:
+    description:
+      - Destination hosts (exact names). Servers are spread over them; each must exist, be enabled and up.
+      - A cold migration to a named host needs compute API microversion 2.56; below that the plan leaves cold
+        migrations to the scheduler and says so in RV(plan.warnings).
+    type: list
+    elements: str
+    default: []
+extends_documentation_fragment:
+  - novaops.migration.openstack
+  - novaops.migration.openstack.attributes
+attributes:
+  check_mode:
+    description: Read-only module; runs normally in check mode.
+    support: full
+requirements:
+  - jmespath (a dependency of openstacksdk)
+'''
+
+EXAMPLES = r'''
+- name: Read the compute hosts
+  novaops.migration.compute_host_info:
+    cloud: mycloud
+  register: hosts
+
+- name: Plan emptying compute-1 onto compute-2 and compute-3
+  novaops.migration.migration_plan:
+    cloud: mycloud
+    host: compute-1
+    hosts: "{{ hosts.hosts }}"
+    target_hosts: [compute-2, compute-3]
+    server_filter: "project_id == '0b6d1c2e6f1c4a7e9a8f3f4f1b2c3d4e'"
+  register: plan
+
+- name: Stop when the plan is not feasible
+  ansible.builtin.fail:
+    msg: "{{ plan.plan.errors }}"
+  when: plan.plan.errors | length > 0
+
+- name: Plan moving the servers of an evacuation report back to compute-1
+  novaops.migration.migration_plan:
+    cloud: mycloud
+    mode: restore
+    host: compute-1
+    hosts: "{{ hosts.hosts }}"
+    report: "{{ lookup('ansible.builtin.file', '/var/tmp/novaops-evacuation-compute-1.json') | from_json }}"
+'''
+
+RETURN = r'''
+check_mode:
+  description:
+    - Whether the task ran in check mode (also when set with the C(check_mode) keyword, which
+      C(ansible_check_mode) does not reflect). The roles use it to show the plan and change nothing.
+  returned: always
+  type: bool
+compute_api:
+  description: The compute API microversion range of the cloud.
+  returned: always
+  type: dict
+  sample: {"min": "2.1", "max": "2.96"}
+plan:
+  description: The plan.
+  returned: always
+  type: dict
+  contains:
+    host:
+      description: The host planned for.
+      type: str
+    service:
+      description: The host's compute service facts (status, state, zone, disabled_reason, forced_down, free capacity).
+      type: dict
+    ownership:
+      description:
+        - Who disabled the host's compute service. C(state) is V(enabled), V(ours) (the disabled reason is an
+          evacuation marker, parsed into C(marker) with C(by), C(at) and C(note)) or V(other).
+      type: dict
+    candidates:
+      description: Enabled, up hosts (other than O(host)) that can receive servers.
+      type: list
+      elements: str
+    targets:
+      description: The usable O(target_hosts).
+      type: list
+      elements: str
+    cold_target_supported:
+      description: Whether the cloud can cold-migrate to a named host (microversion 2.56).
+      type: bool
+    actions:
+      description:
+        - Servers to act on, in order (resumed migrations first), each with C(index), C(total), C(id), C(name),
+          C(status), C(action) (V(cold), V(live) or V(resume)), C(live), C(resume) (V(confirm) or V(wait)),
+          C(source_host), C(destination) (named destination or null for the scheduler), C(expected_destination),
+          C(needs) (vcpus, memory_mb, disk_gb), C(reason) and C(plan_line).
+      type: list
+      elements: dict
+    skipped:
+      description: Servers left alone, same keys as RV(plan.actions) with C(action=skip) and the C(reason).
+      type: list
+      elements: dict
+    unchanged:
+      description: O(mode=restore) servers already on O(host).
+      type: list
+      elements: dict
+    earlier:
+      description: Servers moved away from O(host) since O(since) (by an earlier run), with their migration record.
+      type: list
+      elements: dict
+    counts:
+      description: Numbers of servers per outcome (on_host, to_move, resume, cold, live, skipped, unchanged, moved_earlier).
+      type: dict
+    capacity:
+      description: What the capacity check compared (needed, per zone free figures, unplaced servers).
+      type: dict
+    errors:
+      description: Reasons the plan must not be carried out (unknown host, unusable targets, capacity shortfall).
+      type: list
+      elements: str
+    warnings:
+      description: Things the operator should know (targets not honoured, capacity unknown, ...).
+      type: list
+      elements: str
+    notes:
+      description: Informational remarks.
+      type: list
+      elements: str
+    ok:
+      description: True when RV(plan.errors) is empty.
+      type: bool
+'''
+
+from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
+from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
+from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
+from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers
+
+V_PINNED_AZ = (2, 96)
+
+
+class MigrationPlanModule(NovaOpsModule):
+    argument_spec = dict(
+        assume_enabled=dict(type='bool', default=False),
+        capacity_check=dict(type='bool', default=True),
+        capacity_resources=dict(type='list', elements='str', choices=list(evac.RESOURCES),
+                                default=list(evac.RESOURCES)),
+        host=dict(type='str', required=True),
+        hosts=dict(type='list', elements='dict'),
+        live_migrate_active=dict(type='bool', default=False),
+        mode=dict(type='str', choices=['evacuate', 'restore'], default='evacuate'),
+        report=dict(type='dict'),
+        server_filter=dict(type='str'),
+        since=dict(type='str'),
+        skip_error=dict(type='bool', default=True),
+        skip_locked=dict(type='bool', default=True),
+        skip_shelved=dict(type='bool', default=True),
+        target_hosts=dict(type='list', elements='str', default=[]),
+    )
+    module_kwargs = dict(supports_check_mode=True)
+
+    def run(self):
+        p = self.params
+        versions = self.versions
+        read_version = mv.choose_server_read(versions)
+        self.pinned_known = mv.parse(read_version) >= V_PINNED_AZ
+        self.read_version = read_version
+        options = dict(
+            target_hosts=p['target_hosts'],
+            server_filter=p['server_filter'],
+            live_migrate_active=p['live_migrate_active'],
+            skip_locked=p['skip_locked'],
+            skip_error=p['skip_error'],
+            skip_shelved=p['skip_shelved'],
+            capacity_check=p['capacity_check'],
+            capacity_resources=p['capacity_resources'],
+            cold_target_supported=versions.max >= mv.V_COLD_HOST,
+            max_microversion=mv.fmt(versions.max),
+        )
+        # Fail on a bad filter before any other request.
+        try:
+            evac.compile_filter(p['server_filter'])
+        except evac.PlanError as exc:
+            raise ValidationError(str(exc)) from None
+
+        hosts = p['hosts']
+        if hosts is None:
+            self.step = 'listing compute services'
+            hosts = hst.list_services(self.api, versions)
+
+        try:
+            planner = self._restore if p['mode'] == 'restore' else self._evacuate
+            plan = planner(p['host'], hosts, options)
+        except evac.PlanError as exc:
+            raise ValidationError(str(exc)) from None
+        if p['hosts'] is None and plan.get('capacity') and p['capacity_check']:
+            plan['warnings'].append('Host capacity was not given (hosts), so the capacity check could not compare '
+                                    'anything.')
+        self.exit_json(plan=plan, compute_api={'min': mv.fmt(versions.min), 'max': mv.fmt(versions.max)},
+                       check_mode=bool(self.check_mode))
+
+    # ----- reads ------------------------------------------------------------
+    def _servers_on(self, host):
+        self.step = 'listing the servers on %s' % host
+        servers = list_servers(self.api, self.read_version, {'host': host})
+        return [evac.server_document(s, self.pinned_known) for s in servers
+                if s.get('OS-EXT-SRV-ATTR:host') in (None, host)]
+
+    def _server(self, server_id):
+        self.step = 'reading server %s' % server_id
+        try:
+            body = self.api.get('/servers/%s' % server_id, microversion=self.read_version) or {}
+        except Exception as exc:  # pylint: disable=broad-except
+            if getattr(exc, 'status_code', None) == 404:
+                return None
+            raise
+        return evac.server_document(body.get('server'), self.pinned_known)
+
+    def _migrations(self, host):
+        self.step = 'listing the migrations of %s' % host
+        version = mv.choose_migration_list(self.versions, {})
+        records = self.api.get_all('/os-migrations', 'migrations', microversion=version, params={'host': host})
+        result = [mig.normalize(r) for r in records]
+        # Clouds ignore unknown filters on some microversions: keep exact matches only.
+        return [m for m in result if host in (m.get('source_compute'), m.get('dest_compute'))]
+
+    # ----- modes --------------------------------------------------------------
+    def _evacuate(self, host, hosts, options):
+        known = set(evac.normalize_host(h).get('host') for h in hosts)
+        if host not in known:
+            return evac.plan_evacuation(host, hosts, [], options=options)
+        since = self.params['since']
+        if not since:
+            # A host disabled by an evacuation: what it moved since its marker time counts as "earlier".
+            source = next(h for h in (evac.normalize_host(e) for e in hosts) if h.get('host') == host)
+            ownership = evac.service_ownership(source)
+            if ownership['state'] == 'ours':
+                since = ownership['marker']['at']
+        servers = self._servers_on(host)
+        migrations = self._migrations(host)
+        on_host = set(s['id'] for s in servers)
+        wanted = set(evac.unfinished_from(migrations, host))
+        if since:
+            wanted |= set(evac.moved_since(migrations, host, since))
+        others = {}
+        for server_id in sorted(wanted - on_host):
+            others[server_id] = self._server(server_id)
+        return evac.plan_evacuation(host, hosts, servers, migrations=migrations, resume_servers=others,
+                                    options=options, since=since)
+
+    def _restore(self, host, hosts, options):
+        if not self.params['report']:
+            raise ValidationError('mode=restore needs report (the evacuation report of %s).' % host)
+        moved = evac.report_servers(self.params['report'], host)
+        known = set(evac.normalize_host(h).get('host') for h in hosts)
+        if host not in known or not moved:
+            return evac.plan_restore(host, hosts, moved, {}, options=options,
+                                     assume_enabled=self.params['assume_enabled'])
+        current = {}
+        wanted = set(item.get('id') for item in moved)
+        # One listing per host the servers went to (and the restored host itself), then single reads for the rest.
+        for name in sorted(set(item.get('destination') for item in moved if item.get('destination')) | set([host])):
+            if name not in known:
+                continue
+            for server in self._servers_on(name):
+                if server['id'] in wanted:
+                    current[server['id']] = server
+        for server_id in sorted(wanted - set(current)):
+            current[server_id] = self._server(server_id)
+        migrations = self._migrations(host)
+        return evac.plan_restore(host, hosts, moved, current, migrations=migrations, options=options,
+                                 assume_enabled=self.params['assume_enabled'])
+
+
+def main():
+    module = MigrationPlanModule()
+    module()
+
+
+if __name__ == '__main__':
+    main()
