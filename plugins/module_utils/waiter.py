@@ -18,11 +18,30 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     WaitTimeout,
 )
 
-# Poll often at first (a fast mock or a small server finishes in seconds),
-# then back off to a cap.  Over a long migration this is one request every
-# 3 s; over the first 10 s it is 8 requests, i.e. below 1 request/s.
-DEFAULT_STEPS = (0.5, 0.5, 1.0, 1.0, 2.0, 2.0)
+# Poll every second for the first 20 s, so a short migration's end is seen
+# within a second, then back off to a cap.  That is 10 requests over the
+# first 10 s, and one every 3 s over a long migration: about 1 request/s at
+# most on average, as the waiting budget asks.
+DEFAULT_STEPS = (0.5,) + (1.0,) * 19 + (2.0,) * 10
 DEFAULT_CAP = 3.0
+
+# HTTP statuses worth polling through: the cloud (or a proxy in front of it)
+# is briefly unavailable, and a GET can simply be repeated.
+TRANSIENT_HTTP_STATUSES = (429, 500, 502, 503, 504)
+
+
+def is_transient_error(exc):
+    """True for errors a read may retry: 429/5xx answers and connection failures.
+
+    Duck-typed so that it needs neither openstacksdk nor keystoneauth imported.
+    """
+    status = getattr(exc, 'status_code', None) or getattr(exc, 'http_status', None)
+    if status is not None:
+        return status in TRANSIENT_HTTP_STATUSES
+    module = type(exc).__module__ or ''
+    name = type(exc).__name__
+    return module.startswith('keystoneauth1') and name in ('ConnectFailure', 'ConnectTimeout', 'ConnectionError',
+                                                           'RetriableConnectionFailure', 'UnknownConnectionError')
 
 
 def poll_schedule(steps=DEFAULT_STEPS, cap=DEFAULT_CAP):
@@ -38,7 +57,7 @@ def poll_schedule(steps=DEFAULT_STEPS, cap=DEFAULT_CAP):
 
 
 def wait_until(fetch, done, failed=None, timeout=1800, clock=time.monotonic, sleep=time.sleep,
-               schedule=None, what='the operation', delay_first=False):
+               schedule=None, what='the operation', delay_first=False, transient=is_transient_error):
     """Poll ``fetch()`` until ``done(state)`` is true.
 
     :param fetch: callable returning the current state (one API round trip).
@@ -54,23 +73,43 @@ def wait_until(fetch, done, failed=None, timeout=1800, clock=time.monotonic, sle
     :param what: text used in the timeout message.
     :param delay_first: sleep the first interval before the first fetch
         (right after a write the state cannot have changed yet).
+    :param transient: predicate on an exception raised by ``fetch``; true
+        means "poll again" (a 503 during a long wait must not abandon a
+        migration that is still running).  Other exceptions propagate.  If
+        the deadline passes while fetches keep failing, the timeout names the
+        last error.  ``None`` disables retrying.
     :returns: ``(state, polls)`` -- the final state and the number of fetches.
     """
     deadline = clock() + max(0.0, float(timeout))
     intervals = iter(schedule) if schedule is not None else poll_schedule()
     polls = 0
+    state = None
+    last_error = None
     if delay_first:
         sleep(min(_next(intervals), max(0.0, deadline - clock())))
     while True:
-        state = fetch()
         polls += 1
+        try:
+            state = fetch()
+            last_error = None
+        except Exception as exc:  # pylint: disable=broad-except
+            if transient is None or not transient(exc):
+                raise
+            last_error = exc
+        remaining = deadline - clock()
+        if last_error is not None:
+            if remaining <= 0:
+                raise WaitTimeout(
+                    'Timed out after %s seconds waiting for %s; the last poll failed with: %s.'
+                    % (int(timeout), what, last_error), last_state=state)
+            sleep(min(_next(intervals), remaining))
+            continue
         if failed is not None:
             reason = failed(state)
             if reason:
                 raise WaitFailed(reason if isinstance(reason, str) else '%s failed' % what, last_state=state)
         if done(state):
             return state, polls
-        remaining = deadline - clock()
         if remaining <= 0:
             raise WaitTimeout(
                 'Timed out after %s seconds waiting for %s.' % (int(timeout), what),

@@ -347,7 +347,9 @@ class ServerMigrateModule(NovaOpsModule):
             val.check_server_state(self.before, live)
 
         services = None
-        if host or source_host:
+        # The service list is needed to check a target, or to tell a wrong source_host name from a server
+        # that has already left it; a server still on source_host needs neither.
+        if host or (source_host and self.before.host != source_host):
             self.step = 'listing compute services'
             services = list_services(self.api, self.versions)
             if host and val.find_service(services, host) is None:
@@ -455,6 +457,9 @@ class ServerMigrateModule(NovaOpsModule):
             raise
         self.changed_so_far = True
         self.step = None
+        # Until our own record is read, any record held is an earlier migration's: keeping it would let an old
+        # error fail this run, or make the confirm check and report the old record.
+        self.migration = None
         mtype = mig.LIVE if live else mig.COLD
 
         if not p['wait']:

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from ansible_collections.novaops.migration.plugins.module_utils.errors import WaitFailed, WaitTimeout
-from ansible_collections.novaops.migration.plugins.module_utils.waiter import poll_schedule, wait_until
+from ansible_collections.novaops.migration.plugins.module_utils.waiter import is_transient_error, poll_schedule, wait_until
 
 
 class FakeClock(object):
@@ -24,8 +24,12 @@ class FakeClock(object):
         self.now += seconds
 
 
-def test_schedule_starts_fast_then_backs_off_to_cap():
-    assert list(itertools.islice(poll_schedule(), 9)) == [0.5, 0.5, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 3.0]
+def test_schedule_polls_every_second_at_first_then_backs_off_to_cap():
+    intervals = list(itertools.islice(poll_schedule(), 40))
+    assert intervals[0] == 0.5
+    assert intervals[1:20] == [1.0] * 19
+    assert intervals[20:30] == [2.0] * 10
+    assert intervals[30:] == [3.0] * 10
 
 
 def test_schedule_caps_every_step():
@@ -43,7 +47,7 @@ def test_schedule_budget_is_below_one_request_per_second():
         if elapsed <= 60:
             polls60 += 1
     assert polls10 <= 10
-    assert polls60 <= 26
+    assert polls60 <= 40
 
 
 def test_done_immediately_does_not_sleep():
@@ -67,7 +71,7 @@ def test_polls_until_done_following_schedule():
     state, polls = wait_until(lambda: next(states), lambda s: s == 'done', clock=fc.clock, sleep=fc.sleep)
     assert state == 'done'
     assert polls == 4
-    assert fc.sleeps == [0.5, 0.5, 1.0]
+    assert fc.sleeps == [0.5, 1.0, 1.0]
 
 
 def test_terminal_failure_stops_at_once():
@@ -115,3 +119,63 @@ def test_finite_schedule_falls_back_to_cap():
     states = iter(range(5))
     wait_until(lambda: next(states), lambda s: s == 4, clock=fc.clock, sleep=fc.sleep, schedule=[0.1])
     assert fc.sleeps == [0.1, 3.0, 3.0, 3.0]
+
+
+class FakeHttpError(Exception):
+    def __init__(self, status_code):
+        super().__init__('HTTP %s' % status_code)
+        self.status_code = status_code
+
+
+def test_transient_errors_are_polled_through():
+    fc = FakeClock()
+    answers = iter([FakeHttpError(503), FakeHttpError(502), 'done'])
+
+    def fetch():
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    state, polls = wait_until(fetch, lambda s: s == 'done', clock=fc.clock, sleep=fc.sleep)
+    assert state == 'done'
+    assert polls == 3
+
+
+def test_non_transient_errors_propagate_at_once():
+    fc = FakeClock()
+
+    def fetch():
+        raise FakeHttpError(404)
+
+    with pytest.raises(FakeHttpError):
+        wait_until(fetch, lambda s: True, clock=fc.clock, sleep=fc.sleep)
+    assert fc.sleeps == []
+
+
+def test_transient_errors_until_the_deadline_name_the_last_error():
+    fc = FakeClock()
+
+    def fetch():
+        raise FakeHttpError(503)
+
+    with pytest.raises(WaitTimeout) as err:
+        wait_until(fetch, lambda s: True, timeout=5, clock=fc.clock, sleep=fc.sleep, what='migration 7')
+    assert 'migration 7' in str(err.value)
+    assert 'HTTP 503' in str(err.value)
+    assert fc.now <= 1005.0 + 1e-9
+
+
+def test_retrying_can_be_disabled():
+    fc = FakeClock()
+
+    def fetch():
+        raise FakeHttpError(503)
+
+    with pytest.raises(FakeHttpError):
+        wait_until(fetch, lambda s: True, clock=fc.clock, sleep=fc.sleep, transient=None)
+
+
+@pytest.mark.parametrize('status, expected', [(503, True), (500, True), (429, True), (409, False), (404, False)])
+def test_is_transient_error_by_status(status, expected):
+    assert is_transient_error(FakeHttpError(status)) is expected
