@@ -1,10 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, novaops.migration contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A thin REST client over an openstacksdk proxy (a keystoneauth Adapter).
+"""openstacksdk access: helpers for the SDK's proxy methods, and a thin REST client.
 
-Every request names its own microversion, errors are raised through
-``openstack.exceptions.raise_from_response`` (so callers see the SDK's
+The modules call openstacksdk's proxy methods (``conn.compute.migrate_server``,
+``conn.compute.migrations`` ...) wherever those send the request the module
+needs.  :func:`sdk_proxy` finds the proxy behind the ``api`` object every
+helper receives, and :func:`nova_body` gives back the JSON object Nova sent
+for a resource, under Nova's own field names.
+
+:class:`RestClient` stays for the requests the SDK cannot express (each call
+site says why): every request names its own microversion, errors are raised
+through ``openstack.exceptions.raise_from_response`` (so callers see the SDK's
 HttpException subclasses with Nova's message and the request id), and the
 number of requests is counted so modules can report their cost.
 """
@@ -18,7 +25,42 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keep pylint
     from urllib import urlencode  # type: ignore
     from urlparse import urlparse, parse_qs  # type: ignore
 
+from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+
 _MISSING = object()
+
+
+def sdk_proxy(api):
+    """The openstacksdk service proxy behind ``api``: a :class:`RestClient`'s adapter, or ``api`` itself."""
+    return getattr(api, 'adapter', api)
+
+
+def nova_body(resource):
+    """The JSON object Nova returned for an openstacksdk resource, under Nova's field names.
+
+    openstacksdk keeps the body of a resource as received (``OS-EXT-SRV-ATTR:host``,
+    ``instance_uuid``, the embedded ``flavor`` ...) and maps its attributes onto it;
+    ``to_dict()`` would rename fields and convert nested objects (adding defaults),
+    so the normalisers read this copy.  Only the fields the SDK declares are kept.
+    """
+    if resource is None:
+        return None
+    attributes = getattr(getattr(resource, '_body', None), 'attributes', None)
+    if attributes is None:
+        return dict(resource)
+    return dict(attributes)
+
+
+def sdk_action(method, *args, **kwargs):
+    """Call an openstacksdk proxy action; its local argument checks (ValueError) become a ValidationError.
+
+    The modules validate first, so this only guards against a mismatch
+    between their rules and the SDK's; nothing has been sent at that point.
+    """
+    try:
+        return method(*args, **kwargs)
+    except ValueError as exc:
+        raise ValidationError('openstacksdk refused the request before sending it: %s' % exc) from None
 
 
 def encode_query(params):
@@ -32,9 +74,7 @@ def encode_query(params):
             continue
         values = value if isinstance(value, (list, tuple)) else [value]
         for item in values:
-            if isinstance(item, bool):
-                item = 'True' if item else 'False'
-            pairs.append((key, item))
+            pairs.append((key, ('True' if item else 'False') if isinstance(item, bool) else item))
     return urlencode(pairs)
 
 

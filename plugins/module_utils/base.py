@@ -21,7 +21,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
-from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient
+from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient, sdk_proxy
 from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError
 
 SDK_IMPORT_ERROR = None
@@ -29,7 +29,7 @@ SDK_IMPORT_ERROR = None
 
 def _import_sdk():
     """Import openstacksdk lazily; returns the module or None (SDK_IMPORT_ERROR set)."""
-    global SDK_IMPORT_ERROR  # pylint: disable=global-statement
+    global SDK_IMPORT_ERROR  # pylint: disable=global-statement  # noqa: PLW0603
     try:
         import openstack  # pylint: disable=import-outside-toplevel
         return openstack
@@ -216,10 +216,15 @@ class NovaOpsModule(object):
 
     @property
     def api(self):
-        """RestClient on the compute endpoint."""
+        """RestClient on the compute endpoint (for the requests openstacksdk cannot express)."""
         if self._api is None:
             self._api = RestClient(self.connect().compute)
         return self._api
+
+    @property
+    def compute(self):
+        """openstacksdk compute proxy (the adapter behind :attr:`api`): use its methods where they fit."""
+        return sdk_proxy(self.api)
 
     @property
     def versions(self):
@@ -236,6 +241,11 @@ class NovaOpsModule(object):
             return RestClient(self.connect().placement)
         except Exception:  # pylint: disable=broad-except
             return None
+
+    def placement_proxy(self):
+        """openstacksdk placement proxy, or None when the cloud has none."""
+        placement = self.placement_api()
+        return sdk_proxy(placement) if placement is not None else None
 
     # ----- results --------------------------------------------------------
     def elapsed(self):

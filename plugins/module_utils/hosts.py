@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
 
 RESOURCE_CLASSES = (('vcpus', 'VCPU'), ('memory_mb', 'MEMORY_MB'), ('disk_gb', 'DISK_GB'))
 PLACEMENT_VERSION = '1.0'
@@ -144,19 +145,21 @@ def server_summary(server):
 
 
 def list_services(api, versions, host=None, binary='nova-compute'):
-    params = {'binary': binary}
+    """Compute services (openstacksdk ``services``) at :func:`~microversion.choose_services`' version, normalized."""
+    query = {'binary': binary}
     if host:
-        params['host'] = host
-    body = api.get('/os-services', microversion=mv.choose_services(versions), params=params) or {}
-    return [normalize_service(s) for s in body.get('services') or []]
+        query['host'] = host
+    services = sdk_proxy(api).services(microversion=mv.choose_services(versions), **query)
+    return [normalize_service(nova_body(s)) for s in services]
 
 
 def list_hypervisors(api, versions, with_servers=False):
-    version = mv.choose_hypervisors(versions)
-    params = {}
+    """Hypervisors with details (openstacksdk ``hypervisors``) as Nova's JSON objects, every page.
+
+    ``with_servers`` is sent only from 2.53, where Nova knows it.
+    """
+    query = {}
     if with_servers and versions.max >= mv.V_SERVICE_UUID:
-        params['with_servers'] = True
-    if versions.max >= mv.V_HYPERVISOR_PAGING:
-        return api.get_all('/os-hypervisors/detail', 'hypervisors', microversion=version, params=params)
-    body = api.get('/os-hypervisors/detail', microversion=version, params=params) or {}
-    return body.get('hypervisors') or []
+        query['with_servers'] = True
+    hypervisors = sdk_proxy(api).hypervisors(details=True, microversion=mv.choose_hypervisors(versions), **query)
+    return [nova_body(h) for h in hypervisors]

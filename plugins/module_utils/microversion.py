@@ -57,7 +57,7 @@ def parse(version):
         major, minor = text.split('.', 1)
         return (int(major), int(minor))
     except ValueError:
-        raise ValueError('Invalid microversion %r: expected "<major>.<minor>"' % (version,))
+        raise ValueError('Invalid microversion %r: expected "<major>.<minor>"' % (version,)) from None
 
 
 def fmt(version):

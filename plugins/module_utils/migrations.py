@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
 
 # Nova's migration_type values.
 COLD = 'migration'
@@ -160,12 +161,17 @@ def newest(migrations, migration_type=None, statuses=None):
 
 
 def list_for_server(api, versions, server_id, migration_type=None):
-    """All migration records of one server via ``GET /os-migrations?instance_uuid=`` (released Nova)."""
-    params = {'instance_uuid': server_id}
+    """All migration records of one server via ``GET /os-migrations?instance_uuid=`` (released Nova).
+
+    openstacksdk ``migrations`` (``server_id`` is sent as ``instance_uuid``),
+    at the microversion :func:`~microversion.choose_migration_lookup` picks,
+    following the pages to the end.
+    """
+    query = {'server_id': server_id}
     if migration_type:
-        params['migration_type'] = migration_type
+        query['migration_type'] = migration_type
     version = mv.choose_migration_lookup(versions)
-    records = api.get_all('/os-migrations', 'migrations', microversion=version, params=params)
+    records = [nova_body(m) for m in sdk_proxy(api).migrations(microversion=version, **query)]
     if migration_type:
         # Nova filters on migration_type at every microversion but shows the
         # field only from 2.23: fill it in from the filter.
@@ -185,10 +191,13 @@ def latest_for_server(api, versions, server_id, migration_type=None):
 
 
 def live_in_progress(api, versions, server_id):
-    """In-progress live migrations from ``GET /servers/{id}/migrations`` (with progress counters)."""
-    version = mv.choose_server_migrations(versions)
-    body = api.get('/servers/%s/migrations' % server_id, microversion=version) or {}
-    return [normalize(r) for r in body.get('migrations') or []]
+    """In-progress live migrations from ``GET /servers/{id}/migrations`` (with progress counters).
+
+    openstacksdk ``server_migrations`` (up to 2.80, the last version that
+    changed this view); below 2.23 :class:`CloudTooOld` is raised first.
+    """
+    mv.choose_server_migrations(versions)
+    return [normalize(nova_body(r)) for r in sdk_proxy(api).server_migrations(server_id)]
 
 
 def by_id(migrations, migration_id):

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     AmbiguousResource,
     ResourceNotFound,
@@ -74,12 +75,16 @@ def _fault_message(body):
     return None
 
 
+def _flavor_summary(flavor):
+    if isinstance(flavor, dict):
+        return {k: flavor.get(k) for k in ('id', 'original_name', 'vcpus', 'ram', 'disk', 'ephemeral', 'swap') if k in flavor}
+    return flavor
+
+
 def view_from_api(body):
     """Build a :class:`ServerView` from a Nova server JSON object."""
     body = body or {}
-    flavor = body.get('flavor')
-    if isinstance(flavor, dict):
-        flavor = {k: flavor.get(k) for k in ('id', 'original_name', 'vcpus', 'ram', 'disk', 'ephemeral', 'swap') if k in flavor}
+    flavor = _flavor_summary(body.get('flavor'))
     power = body.get('OS-EXT-STS:power_state')
     return ServerView(
         id=body.get('id'),
@@ -98,6 +103,38 @@ def view_from_api(body):
         user_id=body.get('user_id'),
         fault=_fault_message(body),
         flavor=flavor,
+    )
+
+
+def view_from_sdk(server):
+    """Build a :class:`ServerView` from an openstacksdk ``Server`` (same result as :func:`view_from_api`).
+
+    The SDK's attributes map Nova's extended fields (``compute_host`` is
+    ``OS-EXT-SRV-ATTR:host``, ``vm_state`` is ``OS-EXT-STS:vm_state`` ...).  The
+    flavor is taken from the body as Nova sent it: the SDK's ``flavor``
+    attribute converts it to a Flavor resource that fills absent sizes with 0.
+    """
+    if server is None:
+        return view_from_api(None)
+    body = nova_body(server)
+    power = server.power_state
+    return ServerView(
+        id=server.id,
+        name=server.name,
+        status=(server.status or '').upper() or None,
+        host=server.compute_host,
+        hypervisor_hostname=server.hypervisor_hostname,
+        vm_state=server.vm_state,
+        task_state=server.task_state,
+        power_state=power if isinstance(power, int) else None,
+        locked=bool(server.is_locked),
+        locked_reason=server.locked_reason,
+        availability_zone=server.availability_zone,
+        pinned_availability_zone=server.pinned_availability_zone,
+        project_id=server.project_id or body.get('project_id'),
+        user_id=server.user_id,
+        fault=_fault_message({'fault': server.fault}),
+        flavor=_flavor_summary(body.get('flavor')),
     )
 
 
@@ -125,32 +162,47 @@ def _status_code(exc):
 
 
 def get_server(api, server_id, microversion):
-    """GET one server by ID; :class:`ResourceNotFound` on 404."""
+    """GET one server by ID (openstacksdk ``get_server``); :class:`ResourceNotFound` on 404.
+
+    The SDK negotiates min(2.100, cloud maximum), the version
+    :func:`~microversion.choose_server_read` gives callers as ``microversion``.
+    """
     try:
-        body = api.get('/servers/%s' % server_id, microversion=microversion)
+        server = sdk_proxy(api).get_server(server_id)
     except Exception as exc:  # pylint: disable=broad-except
         if _status_code(exc) == 404:
-            raise ResourceNotFound('Server %s does not exist (any more).' % server_id, server=server_id)
+            raise ResourceNotFound('Server %s does not exist (any more).' % server_id, server=server_id) from None
         raise
-    return view_from_api((body or {}).get('server'))
+    return view_from_sdk(server)
+
+
+# Nova's query names that openstacksdk's Server.list knows under another name
+# (it drops or filters client-side what it does not know).
+_SDK_SERVER_QUERY = {'host': 'compute_host', 'all_tenants': 'all_projects'}
 
 
 def list_servers(api, microversion, params, all_projects=True):
-    """List servers with details, across all projects when allowed.
+    """List servers with details (openstacksdk ``servers``), across all projects when allowed.
 
-    Falls back to the caller's own project when the cloud refuses
-    ``all_tenants`` (HTTP 403 for non-admins).
+    Returns Nova's server objects (dicts with Nova's field names), following
+    the pages to the end.  Falls back to the caller's own project when the
+    cloud refuses ``all_tenants`` (HTTP 403 for non-admins).
     """
-    query = dict(params or {})
+    proxy = sdk_proxy(api)
+    query = dict((_SDK_SERVER_QUERY.get(key, key), value) for key, value in (params or {}).items())
+    query.pop('all_projects', None)
+
+    def fetch(everywhere):
+        return [nova_body(server) for server in
+                proxy.servers(details=True, all_projects=everywhere, microversion=microversion, **query)]
+
     if all_projects:
-        query['all_tenants'] = 'True'
         try:
-            return api.get_all('/servers/detail', 'servers', microversion=microversion, params=query)
+            return fetch(True)
         except Exception as exc:  # pylint: disable=broad-except
             if _status_code(exc) != 403:
                 raise
-            query.pop('all_tenants')
-    return api.get_all('/servers/detail', 'servers', microversion=microversion, params=query)
+    return fetch(False)
 
 
 def find_server(api, name_or_id, microversion, all_projects=True, ignore_missing=False):
@@ -193,18 +245,19 @@ def action_failure_reason(api, versions, server_id, actions):
 
     Nova reports asynchronous failures (NoValidHost, pre-check errors) only
     in the instance action events (``details`` from microversion 2.84, the
-    traceback's last line before).  Best effort: any error gives None.
+    traceback's last line before).  openstacksdk ``server_actions`` and
+    ``get_server_action`` (both up to 2.84).  Best effort: any error gives None.
     """
     version = mv.fmt(mv.best(versions, cap=(2, 84)))
     try:
-        body = api.get('/servers/%s/os-instance-actions' % server_id, microversion=version) or {}
-        candidates = [a for a in body.get('instanceActions') or [] if a.get('action') in actions]
+        proxy = sdk_proxy(api)
+        listed = [nova_body(a) for a in proxy.server_actions(server_id, microversion=version)]
+        candidates = [a for a in listed if a.get('action') in actions]
         if not candidates:
             return None
         newest = sorted(candidates, key=lambda a: a.get('start_time') or '', reverse=True)[0]
-        detail = api.get('/servers/%s/os-instance-actions/%s' % (server_id, newest.get('request_id')),
-                         microversion=version) or {}
-        for event in (detail.get('instanceAction') or {}).get('events') or []:
+        detail = nova_body(proxy.get_server_action(newest.get('request_id'), server_id)) or {}
+        for event in detail.get('events') or []:
             if str(event.get('result')).lower() != 'error':
                 continue
             if event.get('details'):

@@ -104,6 +104,7 @@ hosts:
 
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers, looks_like_uuid
 
@@ -136,7 +137,7 @@ class ComputeHostInfoModule(NovaOpsModule):
             capacity = None
             if hypervisor is not None and not placement_broken:
                 if placement is None:
-                    placement = self.placement_api()
+                    placement = self.placement_proxy()
                     placement_broken = placement is None
                 if placement is not None:
                     self.step = 'reading Placement for %s' % host
@@ -175,7 +176,7 @@ class ComputeHostInfoModule(NovaOpsModule):
 
     @staticmethod
     def _placement_capacity(placement, hypervisor):
-        """Returns ``(capacity or None, placement_unusable)``.
+        """Returns ``(capacity or None, placement_unusable)`` from the openstacksdk placement proxy.
 
         The resource provider UUID is the hypervisor ID from microversion 2.53;
         with older (integer) IDs the provider is looked up by the node name.
@@ -183,16 +184,13 @@ class ComputeHostInfoModule(NovaOpsModule):
         try:
             provider = str(hypervisor.get('id'))
             if not looks_like_uuid(provider):
-                found = (placement.get('/resource_providers', microversion=hst.PLACEMENT_VERSION,
-                                       params={'name': hypervisor.get('hypervisor_hostname')}) or {})
-                providers = found.get('resource_providers') or []
+                providers = list(placement.resource_providers(name=hypervisor.get('hypervisor_hostname')))
                 if len(providers) != 1:
                     return None, False
-                provider = providers[0].get('uuid')
-            inventories = (placement.get('/resource_providers/%s/inventories' % provider,
-                                         microversion=hst.PLACEMENT_VERSION) or {}).get('inventories')
-            usages = (placement.get('/resource_providers/%s/usages' % provider,
-                                    microversion=hst.PLACEMENT_VERSION) or {}).get('usages')
+                provider = providers[0].id
+            inventories = dict((inv.resource_class, nova_body(inv))
+                               for inv in placement.resource_provider_inventories(provider))
+            usages = placement.fetch_resource_provider_usages(provider).usages
         except Exception as exc:  # pylint: disable=broad-except
             status = getattr(exc, 'status_code', None)
             # 404: this provider is unknown, other hosts may still work; anything else: stop using Placement.

@@ -139,6 +139,7 @@ service:
 '''
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_action
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ResourceNotFound, ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services, normalize_service
@@ -239,9 +240,10 @@ class ComputeServiceModule(NovaOpsModule):
 
         self.step = 'updating the compute service'
         if self.versions.max >= mv.V_SERVICE_UUID:
-            body = self.api.put('/os-services/%s' % previous['id'], json=changes,
-                                microversion=mv.fmt(mv.V_SERVICE_UUID)) or {}
-            service = normalize_service(body.get('service')) if body.get('service') else predicted(previous, changes)
+            # One PUT /os-services/{id} with every change (enable_service/disable_service/update_service_forced_down
+            # would send one request per field).
+            body = nova_body(sdk_action(self.compute.update_service, previous['id'], **changes)) or {}
+            service = normalize_service(body) if body else predicted(previous, changes)
             for key, value in previous.items():
                 if service.get(key) is None and key not in ('disabled_reason',):
                     service[key] = value
@@ -253,20 +255,17 @@ class ComputeServiceModule(NovaOpsModule):
                        service=service, previous=previous)
 
     def _legacy_update(self, previous, changes):
-        """Microversions below 2.53: action URLs keyed by host and binary."""
-        version = mv.fmt(self.versions.max)
-        ident = {'host': previous['host'], 'binary': previous['binary']}
+        """Microversions below 2.53: the SDK's legacy action URLs, keyed by host and binary."""
+        host, binary = previous['host'], previous['binary']
         if 'status' in changes:
             if changes['status'] == 'enabled':
-                self.api.put('/os-services/enable', json=ident, microversion=version)
-            elif changes.get('disabled_reason') is not None:
-                body = dict(ident, disabled_reason=changes['disabled_reason'])
-                self.api.put('/os-services/disable-log-reason', json=body, microversion=version)
+                sdk_action(self.compute.enable_service, None, host=host, binary=binary)
             else:
-                self.api.put('/os-services/disable', json=ident, microversion=version)
+                sdk_action(self.compute.disable_service, None, host=host, binary=binary,
+                           disabled_reason=changes.get('disabled_reason'))
         if 'forced_down' in changes:
-            self.api.put('/os-services/force-down', json=dict(ident, forced_down=changes['forced_down']),
-                         microversion=version)
+            sdk_action(self.compute.update_service_forced_down, None, host=host, binary=binary,
+                       forced=changes['forced_down'])
         return predicted(previous, changes)
 
 

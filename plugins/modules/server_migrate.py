@@ -222,9 +222,12 @@ server_before:
   type: dict
 '''
 
+import contextlib
+
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
+from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     MigrationFailed,
@@ -303,19 +306,17 @@ class ServerMigrateModule(NovaOpsModule):
         except WaitTimeout as exc:
             if self.migration is None and self.changed_so_far:
                 # Report the record too (read only now, to keep polling cheap).
-                try:
+                with contextlib.suppress(Exception):
                     self.migration = mig.newest([r for r in self._records() if r['in_progress']])
-                except Exception:  # pylint: disable=broad-except
-                    pass
             raise WaitTimeout(
                 'Timed out (timeout=%s s) waiting for %s. Last seen: server %s on %s in status %s%s; migration %s.' % (
                     self.params['timeout'], what, self.current.id if self.current else self.before.id,
                     self.current.host if self.current else '?', self.current.status if self.current else '?',
                     ' (task %s)' % self.current.task_state if self.current and self.current.task_state else '',
                     '%s status %s' % (self.migration.get('id'), self.migration.get('status')) if self.migration else 'not found yet'),
-                last_state=None)
+                last_state=None) from exc
         except WaitFailed as exc:
-            raise self._failure(exc.msg)
+            raise self._failure(exc.msg) from exc
 
     def _failure(self, reason):
         where = self.current or self.before
@@ -438,6 +439,9 @@ class ServerMigrateModule(NovaOpsModule):
             version, body = mv.choose_live_migrate(self.versions, host, p['force'], p['block_migration'])
         else:
             version, body = mv.choose_cold_migrate(self.versions, host, p['force'])
+            if not p['force']:
+                # openstacksdk's migrate_server sends this body at min(2.100, cloud maximum).
+                version = mv.choose_server_read(self.versions)
         for warning in warnings:
             self.ansible.warn('force=true: target host %s accepted although %s.' % (host, warning))
         kind = 'live migration' if live else 'cold migration'
@@ -448,12 +452,19 @@ class ServerMigrateModule(NovaOpsModule):
 
         self.step = 'starting the %s (microversion %s)' % (kind, version)
         try:
-            self.api.post('/servers/%s/action' % server.id, json=body, microversion=version)
+            if live:
+                # Raw: the SDK's live_migrate_server pins 2.30, where Nova's pre-checks are synchronous (NoValidHost = HTTP 400; async from 2.34).
+                self.api.post('/servers/%s/action' % server.id, json=body, microversion=version)
+            elif p['force']:
+                # Raw: the SDK's migrate_server has no force.
+                self.api.post('/servers/%s/action' % server.id, json=body, microversion=version)
+            else:
+                sdk_action(self.compute.migrate_server, server.id, host=host)
         except Exception as exc:  # pylint: disable=broad-except
             details = str(getattr(exc, 'details', '') or exc)
             if (not live and p['force'] and getattr(exc, 'status_code', None) == 400
                     and 'force' in details):
-                raise ValidationError('%s (Nova said: %s)' % (FORCE_REJECTED_HINT, details), http_status=400)
+                raise ValidationError('%s (Nova said: %s)' % (FORCE_REJECTED_HINT, details), http_status=400) from exc
             raise
         self.changed_so_far = True
         self.step = None
@@ -555,8 +566,7 @@ class ServerMigrateModule(NovaOpsModule):
 
     def _confirm_request(self):
         self.step = 'confirming the migration'
-        self.api.post('/servers/%s/action' % self.before.id, json={'confirmResize': None},
-                      microversion=self._read_version())
+        sdk_action(self.compute.confirm_server_resize, self.before.id)
         self.changed_so_far = True
         self.step = None
 
@@ -577,7 +587,7 @@ class ServerMigrateModule(NovaOpsModule):
             server = self._get()
             if server.status != 'VERIFY_RESIZE' and not server.task_state:
                 records = self._records(mig.COLD)
-                if mid is not None:
+                if mid is not None:  # noqa: SIM108 - two different lookups read better apart
                     found = mig.by_id(records, mid)
                 else:
                     found = mig.newest([r for r in records if r['id'] not in (known_ids or ())])

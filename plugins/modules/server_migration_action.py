@@ -127,6 +127,7 @@ elapsed:
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
+from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     MigrationFailed,
@@ -292,12 +293,12 @@ class ServerMigrationActionModule(NovaOpsModule):
         except WaitTimeout as exc:
             raise WaitTimeout('%s Last seen: migration %s status %s; server on %s in status %s.'
                               % (exc.msg, self.migration.get('id'), self.migration.get('status'),
-                                 self.current.host, self.current.status))
+                                 self.current.host, self.current.status)) from exc
         except WaitFailed as exc:
             raise MigrationFailed('%s Server %s is on %s in status %s.%s'
                                   % (exc.msg, self.current.id, self.current.host, self.current.status,
                                      ' Fault: %s.' % self.current.fault if self.current.fault else ''),
-                                  migration_status=self.migration.get('status'))
+                                  migration_status=self.migration.get('status')) from exc
 
     def _wait_until_actionable(self, action):
         """Wait until the record leaves the statuses where ``action`` has to wait (a transition in progress)."""
@@ -349,15 +350,15 @@ class ServerMigrationActionModule(NovaOpsModule):
         sid = self.before.id
         self.step = '%s of migration %s' % (action.replace('_', ' '), mid)
         if action == 'confirm':
-            self.api.post('/servers/%s/action' % sid, json={'confirmResize': None}, microversion=mv.choose_server_read(self.versions))
+            sdk_action(self.compute.confirm_server_resize, sid)
         elif action == 'revert':
-            self.api.post('/servers/%s/action' % sid, json={'revertResize': None}, microversion=mv.choose_server_read(self.versions))
+            sdk_action(self.compute.revert_server_resize, sid)
         elif action == 'abort':
-            self.api.delete('/servers/%s/migrations/%s' % (sid, mid),
-                            microversion=mv.choose_server_migrations(self.versions, 'abort'))
+            mv.choose_server_migrations(self.versions, 'abort')  # CloudTooOld below 2.24
+            sdk_action(self.compute.abort_server_migration, mid, sid, ignore_missing=False)
         else:
-            self.api.post('/servers/%s/migrations/%s/action' % (sid, mid), json={'force_complete': None},
-                          microversion=mv.choose_server_migrations(self.versions, 'force_complete'))
+            mv.choose_server_migrations(self.versions, 'force_complete')  # CloudTooOld below 2.22
+            sdk_action(self.compute.force_complete_server_migration, mid, sid)
         self.changed_so_far = True
         self.step = None
         if not self.params['wait']:

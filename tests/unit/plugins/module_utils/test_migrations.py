@@ -1,11 +1,13 @@
 # -*- coding: utf-8 -*-
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient
 from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions
+from ansible_collections.novaops.migration.tests.unit import sdk_fake
 
 
 def rec(**kw):
@@ -93,18 +95,33 @@ def test_summary_keys():
     assert mig.summary(None) is None
 
 
-class FakeApi(object):
-    def __init__(self, records):
+V296 = ComputeVersions((2, 1), (2, 96))
+
+
+class FakeNova(object):
+    """Answers GET /os-migrations with the same records whatever the filters (like a cloud ignoring them)."""
+
+    def __init__(self, records, versions=V296):
         self.records = records
+        self.versions = versions
         self.calls = []
 
-    def get_all(self, path, key, microversion=None, params=None, limit=None):
-        self.calls.append((path, microversion, dict(params)))
-        return list(self.records)
+    def request(self, method, path, microversion=None, params=None, json=None):
+        assert (method, path) == ('GET', '/os-migrations')
+        self.calls.append((path, microversion, dict(params or {})))
+        return {'migrations': list(self.records)}
+
+
+def fake_api(records, versions=V296):
+    """The RestClient the modules pass around, over a real openstacksdk proxy talking to :class:`FakeNova`."""
+    nova = FakeNova(records, versions)
+    api = RestClient(sdk_fake.connect(nova).compute)
+    api.calls = nova.calls
+    return api
 
 
 def test_list_for_server_uses_os_migrations_and_refilters():
-    api = FakeApi([rec(id=1, instance_uuid='s1', created_at='2026-01-01T00:00:01'),
+    api = fake_api([rec(id=1, instance_uuid='s1', created_at='2026-01-01T00:00:01'),
                    rec(id=2, instance_uuid='other'),
                    rec(id=3, instance_uuid='s1', migration_type='migration', created_at='2026-01-01T00:00:02')])
     versions = ComputeVersions((2, 1), (2, 96))
@@ -129,8 +146,8 @@ def test_type_without_migration_type_field_uses_type_only_statuses(status, expec
 def test_list_for_server_fills_type_from_filter_below_2_23():
     record = rec(id=7, status='completed', old_instance_type_id=2, new_instance_type_id=2)
     record.pop('migration_type')
-    api = FakeApi([record])
     versions = ComputeVersions((2, 1), (2, 20))
+    api = fake_api([record], versions)
     latest = mig.latest_for_server(api, versions, 's1', migration_type='live-migration')
     assert latest['id'] == 7 and latest['migration_type'] == 'live-migration'
     assert latest['in_progress'] is False

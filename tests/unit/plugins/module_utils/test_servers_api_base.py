@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
-import pytest
+import dataclasses
 
+import pytest
 from ansible_collections.novaops.migration.plugins.module_utils import api as api_mod
 from ansible_collections.novaops.migration.plugins.module_utils import base
 from ansible_collections.novaops.migration.plugins.module_utils import servers as srv
@@ -13,6 +15,9 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     ResourceNotFound,
     ValidationError,
 )
+from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions
+from ansible_collections.novaops.migration.tests.unit import sdk_fake
+from openstack import exceptions as sdk_exceptions
 
 UUID1 = '11111111-2222-3333-4444-555555555555'
 
@@ -31,23 +36,17 @@ class HttpError(Exception):
 HttpError.__module__ = 'openstack.exceptions'
 
 
-class ScriptedApi(object):
-    """Answers GETs from a dict path -> body or exception; records calls."""
+class ScriptedApi(api_mod.RestClient):
+    """The RestClient the modules pass around, over a real openstacksdk proxy whose HTTP answers come from
+    ``{path or (path, sorted params): body or sdk_fake.HttpError}``; ``calls`` lists ``(path, params)``."""
 
-    def __init__(self, answers):
-        self.answers = answers
-        self.calls = []
+    def __init__(self, answers, versions=None):
+        self.nova = sdk_fake.Scripted(answers, versions or ComputeVersions((2, 1), (2, 96)))
+        super(ScriptedApi, self).__init__(sdk_fake.connect(self.nova).compute)
 
-    def get(self, path, microversion=None, params=None):
-        self.calls.append((path, dict(params or {})))
-        key = (path, tuple(sorted((params or {}).items())))
-        answer = self.answers[key] if key in self.answers else self.answers.get(path)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def get_all(self, path, key, microversion=None, params=None, limit=None):
-        return (self.get(path, microversion, params) or {}).get(key, [])
+    @property
+    def calls(self):
+        return [(path, params or {}) for _method, path, _mv, params, _json in self.nova.calls]
 
 
 def nova_server(sid, name, **kw):
@@ -69,8 +68,25 @@ def test_view_from_api_maps_extended_attributes():
     assert view.pinned_availability_zone == 'nova'
     assert view.fault == 'No valid host'
     assert view.flavor == {'vcpus': 2, 'ram': 512, 'disk': 1, 'original_name': 'm1'}
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         view.host = 'x'  # frozen
+
+
+@pytest.mark.filterwarnings('ignore::PendingDeprecationWarning')  # openstacksdk's own Resource internals
+@pytest.mark.parametrize('body', [
+    nova_server(UUID1, 'web', status='verify_resize', pinned_availability_zone='nova', locked_reason='maint',
+                fault={'message': 'No valid host', 'code': 500}, user_id='u1', locked=True,
+                flavor={'vcpus': 2, 'ram': 512, 'disk': 1, 'original_name': 'm1', 'ephemeral': 0, 'swap': 0,
+                        'extra_specs': {}}),
+    # below 2.47 the flavor is a reference; below 2.96 no pinned AZ; a member sees no extended attributes
+    {'id': UUID1, 'name': 'web', 'status': 'ACTIVE', 'tenant_id': 'p1', 'flavor': {'id': '1', 'links': []}},
+    {'id': UUID1},
+])
+def test_view_from_sdk_matches_view_from_api(body):
+    from openstack.compute.v2.server import Server
+    assert srv.view_from_sdk(Server.existing(**body)) == srv.view_from_api(body)
+    assert srv.view_from_sdk(Server.existing(**body)).flavor == srv.view_from_api(body).flavor
+    assert api_mod.nova_body(Server.existing(**body)) == body
 
 
 def test_find_by_id_is_one_request():
@@ -95,7 +111,7 @@ def test_find_by_name_ambiguous_lists_ids():
 
 def test_find_missing_raises_or_returns_none():
     api = ScriptedApi({'/servers/detail': {'servers': [nova_server('a', 'web-10')]},
-                       '/servers/' + UUID1: HttpError(404)})
+                       '/servers/' + UUID1: sdk_fake.HttpError(404)})
     with pytest.raises(ResourceNotFound):
         srv.find_server(api, 'web-1', '2.96')
     assert srv.find_server(api, UUID1, '2.96', ignore_missing=True) is None
@@ -104,15 +120,27 @@ def test_find_missing_raises_or_returns_none():
 def test_non_admin_falls_back_to_own_project_on_403():
     forbidden = ('/servers/detail', (('all_tenants', 'True'), ('name', 'web')))
     own = ('/servers/detail', (('name', 'web'),))
-    api = ScriptedApi({forbidden: HttpError(403), own: {'servers': [nova_server('a', 'web')]}})
+    api = ScriptedApi({forbidden: sdk_fake.HttpError(403), own: {'servers': [nova_server('a', 'web')]}})
     assert srv.find_server(api, 'web', '2.96').id == 'a'
     assert [c[1] for c in api.calls] == [{'name': 'web', 'all_tenants': 'True'}, {'name': 'web'}]
 
 
+def test_list_servers_sends_novas_host_filter():
+    # openstacksdk knows Nova's "host" filter as compute_host (unknown names would be dropped or filtered locally).
+    api = ScriptedApi({'/servers/detail': {'servers': [nova_server('a', 'web')]}})
+    assert srv.list_servers(api, '2.96', {'host': 'compute-1'}) == [nova_server('a', 'web')]
+    assert api.calls == [('/servers/detail', {'host': 'compute-1', 'all_tenants': 'True'})]
+    assert api.nova.calls[0][2] == '2.96'
+
+
 def test_other_errors_propagate():
-    api = ScriptedApi({'/servers/detail': HttpError(500)})
-    with pytest.raises(HttpError):
+    api = ScriptedApi({'/servers/detail': sdk_fake.HttpError(500, 'Unexpected API Error.')})
+    with pytest.raises(sdk_exceptions.HttpException) as err:
         srv.find_server(api, 'web', '2.96')
+    assert err.value.status_code == 500
+    msg, data = base.describe_exception(err.value, 'looking up the server')
+    assert msg.startswith('Failed while looking up the server: HTTP 500 from GET http://nova.test/v2.1/servers/detail?')
+    assert 'Unexpected API Error.' in msg and 'req-fake' in msg and data['http_status'] == 500
 
 
 def test_name_query_escapes_only_regex_names():
@@ -180,6 +208,15 @@ def test_get_all_stops_at_limit_and_on_repeated_marker():
     adapter = FakeAdapter([page([1], 'm'), page([2], 'm'), page([3], None)])
     client = api_mod.RestClient(adapter, raise_from_response=lambda r: None)
     assert [i['id'] for i in client.get_all('/os-migrations', 'migrations')] == [1, 2]
+
+
+def test_sdk_action_turns_sdk_argument_checks_into_validation_errors():
+    def migrate_server(server, host=None):
+        raise ValueError("The 'host' option is only supported on microversion 2.56 or greater.")
+    with pytest.raises(ValidationError) as err:
+        api_mod.sdk_action(migrate_server, 'x', host='h')
+    assert 'openstacksdk refused the request before sending it' in err.value.msg and '2.56' in err.value.msg
+    assert api_mod.sdk_action(lambda server: server, 'x') == 'x'
 
 
 def test_request_raises_through_raiser_and_handles_empty_body():

@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import itertools
 
 import pytest
-
 from ansible_collections.novaops.migration.plugins.module_utils.errors import WaitFailed, WaitTimeout
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import is_transient_error, poll_schedule, wait_until
 

@@ -1,36 +1,27 @@
 # -*- coding: utf-8 -*-
 """Test harness for the modules: a small time-driven fake Nova and a runner.
 
-The fake implements the RestClient interface used by the modules
-(get/post/put/delete/get_all) and advances its state machine on a fake
-clock that the modules' sleep() moves forward, so waits run instantly.
+The fake answers Nova's REST API (``request(method, path, microversion,
+params, json)``); ``tests/unit/sdk_fake.py`` mounts it as the HTTP transport
+of a real openstacksdk Connection, so the modules' SDK proxy calls and their
+RestClient calls both run for real down to the HTTP layer.  The fake advances
+its state machine on a fake clock that the modules' sleep() moves forward,
+so waits run instantly.
 """
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
 import re
 
 import pytest
-
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.novaops.migration.plugins.module_utils import base
 from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions, parse
-
-
-class HttpError(Exception):
-    def __init__(self, status, details):
-        super(HttpError, self).__init__(details)
-        self.status_code = status
-        self.details = details
-        self.method = None
-        self.url = None
-        self.response = None
-
-
-HttpError.__module__ = 'openstack.exceptions'
+from ansible_collections.novaops.migration.tests.unit import sdk_fake
+from ansible_collections.novaops.migration.tests.unit.sdk_fake import HttpError
 
 
 class ModuleExit(SystemExit):
@@ -102,23 +93,7 @@ class FakeNova(object):
     def count(self, method=None, prefix=''):
         return len([c for c in self.calls if (method is None or c[0] == method) and c[1].startswith(prefix)])
 
-    # ----- RestClient interface -------------------------------------------
-    def get(self, path, microversion=None, params=None):
-        return self.request('GET', path, microversion, params=params)
-
-    def post(self, path, json=None, microversion=None):
-        return self.request('POST', path, microversion, json=json)
-
-    def put(self, path, json=None, microversion=None):
-        return self.request('PUT', path, microversion, json=json)
-
-    def delete(self, path, microversion=None):
-        return self.request('DELETE', path, microversion)
-
-    def get_all(self, path, key, microversion=None, params=None, limit=None):
-        items = (self.get(path, microversion, params) or {}).get(key) or []
-        return items[:limit] if limit else items
-
+    # ----- Nova's REST API (served through sdk_fake's transport) -----------
     def request(self, method, path, microversion=None, params=None, json=None):
         self.calls.append((method, path, microversion, copy.deepcopy(params), copy.deepcopy(json)))
         self._tick()
@@ -147,16 +122,32 @@ class FakeNova(object):
             actions = self.instance_actions.get(m.group(1), [])
             if m.group(2) is None:
                 return {'instanceActions': [dict((k, v) for k, v in a.items() if k != 'events') for a in actions]}
-            return {'instanceAction': [a for a in actions if a['request_id'] == m.group(2)][0]}
+            return {'instanceAction': next(a for a in actions if a['request_id'] == m.group(2))}
         m = re.match(r'^/servers/([^/]+)/action$', path)
         if method == 'POST' and m:
             return self._action(self.servers[m.group(1)], json)
+        m = re.match(r'^/servers/([^/]+)/migrations$', path)
+        if method == 'GET' and m:
+            live = [dict(r, server_uuid=r['instance_uuid'], memory_total_bytes=1024) for r in self.migrations
+                    if r['instance_uuid'] == m.group(1) and r['migration_type'] == 'live-migration'
+                    and r['status'] in ('queued', 'preparing', 'running', 'post-migrating')]
+            for record in live:
+                record.pop('instance_uuid')
+                record.pop('migration_type')
+            return {'migrations': live}
         m = re.match(r'^/servers/([^/]+)/migrations/(\d+)$', path)
         if method == 'DELETE' and m:
             return self._abort(m.group(1), int(m.group(2)))
+        m = re.match(r'^/servers/([^/]+)/migrations/(\d+)/action$', path)
+        if method == 'POST' and m and json == {'force_complete': None}:
+            return self._force_complete(m.group(1), int(m.group(2)))
+        if method == 'PUT' and path in LEGACY_SERVICE_ACTIONS:
+            svc = next(s for s in self.services if s['host'] == json['host'] and s['binary'] == json['binary'])
+            svc.update(LEGACY_SERVICE_ACTIONS[path](json))
+            return {'service': dict((k, svc[k]) for k in ('host', 'binary', 'status', 'disabled_reason', 'forced_down'))}
         m = re.match(r'^/os-services/(.+)$', path)
         if method == 'PUT' and m:
-            svc = [s for s in self.services if s['id'] == m.group(1)][0]
+            svc = next(s for s in self.services if s['id'] == m.group(1))
             svc.update(json)
             if json.get('status') == 'enabled':
                 svc['disabled_reason'] = None
@@ -236,8 +227,19 @@ class FakeNova(object):
             return None
         raise AssertionError('unexpected action %r' % body)
 
+    def _force_complete(self, sid, mid):
+        record = next(r for r in self.migrations if r['id'] == mid)
+        server = self.servers[sid]
+        if record['status'] != 'running':
+            raise HttpError(409, 'Migration %d state of instance %s is %s' % (mid, sid, record['status']))
+
+        def complete():
+            record['status'] = 'completed'
+            self._set(server, 'ACTIVE', task=None, host=record['dest_compute'])
+        self.at(0.5, complete)
+
     def _abort(self, sid, mid):
-        record = [r for r in self.migrations if r['id'] == mid][0]
+        record = next(r for r in self.migrations if r['id'] == mid)
         server = self.servers[sid]
         if record['status'] not in ('running', 'queued', 'preparing'):
             raise HttpError(400, 'Migration %d state is %s' % (mid, record['status']))
@@ -246,7 +248,14 @@ class FakeNova(object):
             record['status'] = 'cancelled'
             self._set(server, 'ACTIVE', task=None)
         self.at(0.5, cancel)
-        return None
+
+
+LEGACY_SERVICE_ACTIONS = {
+    '/os-services/enable': lambda body: {'status': 'enabled', 'disabled_reason': None},
+    '/os-services/disable': lambda body: {'status': 'disabled'},
+    '/os-services/disable-log-reason': lambda body: {'status': 'disabled', 'disabled_reason': body['disabled_reason']},
+    '/os-services/force-down': lambda body: {'forced_down': body['forced_down']},
+}
 
 
 @pytest.fixture
@@ -269,16 +278,15 @@ def run(monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
 
     def runner(module, args, nova, check_mode=False):
-        monkeypatch.setattr(base.NovaOpsModule, 'api', property(lambda self: nova))
-        monkeypatch.setattr(base.NovaOpsModule, 'versions', property(lambda self: nova.versions))
+        conn = sdk_fake.connect(nova, getattr(nova, 'placement', None))
+        monkeypatch.setattr(base.NovaOpsModule, 'connect', lambda self: conn)
         monkeypatch.setattr(base.NovaOpsModule, 'clock', staticmethod(nova.clock))
         monkeypatch.setattr(base.NovaOpsModule, 'sleep', staticmethod(nova.sleep))
         args = dict(args)
         if check_mode:
             args['_ansible_check_mode'] = True
-        with patch_module_args(args):
-            with pytest.raises(ModuleExit) as exc:
-                module.main()
+        with patch_module_args(args), pytest.raises(ModuleExit) as exc:
+            module.main()
         return exc.value.result, exc.value.failed
 
     return runner

@@ -1,15 +1,16 @@
 # -*- coding: utf-8 -*-
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
-
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.servers import ServerView
 from ansible_collections.novaops.migration.plugins.modules import compute_service
 from ansible_collections.novaops.migration.plugins.modules import server_migration_action as sma
 from ansible_collections.novaops.migration.plugins.modules import server_migration_info as smi
+from ansible_collections.novaops.migration.tests.unit import sdk_fake
 
 SID = 'aaaaaaaa-0000-0000-0000-000000000001'
 
@@ -71,7 +72,7 @@ def test_query_params_use_nova_names():
 
 
 def test_invalid_filter_fails_before_any_api_call(run, fake):
-    result, failed = run(smi, {'changes_since': 'not-a-date'}, fake)
+    _result, failed = run(smi, {'changes_since': 'not-a-date'}, fake)
     assert failed and fake.calls == []
 
 
@@ -84,8 +85,33 @@ def test_info_for_server_lists_all_types_with_in_progress(run, fake):
     assert not failed
     assert [(m['type'], m['in_progress']) for m in result['migrations']] == [
         ('live-migration', True), ('cold-migration', False)]
+    # progress counters merged from GET /servers/{id}/migrations (openstacksdk server_migrations)
+    assert result['migrations'][0]['memory_total_bytes'] == 1024
+    assert ('GET', '/servers/%s/migrations' % SID) in [c[:2] for c in fake.calls]
     result, failed = run(smi, {'server': 'web', 'in_progress': False}, fake)
     assert [m['status'] for m in result['migrations']] == ['confirmed']
+
+
+def test_info_listing_sends_novas_filter_names_and_follows_pages(run, fake):
+    fake.add_server(SID, 'web')
+    fake.add_migration(SID, 'confirmed', 'migration')
+    result, failed = run(smi, {'server': SID, 'migration_type': 'cold-migration', 'status': 'confirmed',
+                               'changes_since': '2026-01-01T00:00:00Z'}, fake)
+    assert not failed, result['msg']
+    assert [m['status'] for m in result['migrations']] == ['confirmed'] and result['microversion'] == '2.59'
+    listing = [c for c in fake.calls if c[1] == '/os-migrations']
+    assert listing == [('GET', '/os-migrations', '2.59', {
+        'instance_uuid': SID, 'migration_type': 'migration', 'status': 'confirmed',
+        'changes-since': '2026-01-01T00:00:00+00:00'}, None)]
+
+
+def test_info_limit_stops_after_n(run, fake):
+    for status in ('confirmed', 'error', 'confirmed'):
+        fake.add_migration(SID, status, 'migration')
+    result, failed = run(smi, {'limit': 2}, fake)
+    assert not failed and len(result['migrations']) == 2
+    listing = [c for c in fake.calls if c[1] == '/os-migrations']
+    assert listing == [('GET', '/os-migrations', '2.59', {'limit': '2'}, None)]
 
 
 def test_info_missing_server_is_empty_not_failure(run, fake):
@@ -174,6 +200,28 @@ def test_abort_running_live_migration(run, fake):
     assert not failed and result['changed'] is False
 
 
+def test_force_complete_running_live_migration(run, fake):
+    fake.add_server(SID, 'db', status='MIGRATING', **{'OS-EXT-STS:task_state': 'migrating'})
+    record = fake.add_migration(SID, 'running', 'live-migration', 'compute-1', 'compute-2')
+    result, failed = run(sma, {'server': 'db', 'action': 'force_complete'}, fake)
+    assert not failed, result['msg']
+    assert result['migration']['status'] == 'completed' and result['server']['host'] == 'compute-2'
+    assert writes(fake) == [('POST', '/servers/%s/migrations/%d/action' % (SID, record['id']), '2.80', None,
+                             {'force_complete': None})]
+
+
+def test_abort_of_vanished_migration_fails_with_404(run, fake):
+    fake.add_server(SID, 'db', status='MIGRATING', **{'OS-EXT-STS:task_state': 'migrating'})
+    record = fake.add_migration(SID, 'running', 'live-migration', 'compute-1', 'compute-2')
+
+    def vanished(sid, mid):
+        raise sdk_fake.HttpError(404, 'Migration %d not found' % mid)
+    fake._abort = vanished
+    result, failed = run(sma, {'server': 'db', 'action': 'abort'}, fake)
+    assert failed and result['http_status'] == 404 and 'Migration %d not found' % record['id'] in result['msg']
+    assert result['msg'].startswith('Failed while abort of migration %d: HTTP 404 from DELETE ' % record['id'])
+
+
 def test_abort_completed_fails_clearly(run, fake):
     fake.add_server(SID, 'db', host='compute-2')
     fake.add_migration(SID, 'completed', 'live-migration')
@@ -232,7 +280,8 @@ def test_service_disable_enable_flow(run, fake):
     result, failed = run(compute_service, {'host': 'compute-1', 'state': 'disabled', 'disabled_reason': 'maint'}, fake)
     assert not failed and result['changed'] is True
     assert result['service']['status'] == 'disabled' and result['previous']['status'] == 'enabled'
-    assert writes(fake)[0][1:] == ('/os-services/svc-compute-1', '2.53', None,
+    # openstacksdk update_service: one PUT by id, at the Service resource's 2.69 (the 2.53 schema)
+    assert writes(fake)[0][1:] == ('/os-services/svc-compute-1', '2.69', None,
                                    {'status': 'disabled', 'disabled_reason': 'maint'})
     result, failed = run(compute_service, {'host': 'compute-1', 'state': 'enabled',
                                            'only_if_disabled_reason': 'other', 'reason_mismatch': 'skip'}, fake)
@@ -243,6 +292,28 @@ def test_service_disable_enable_flow(run, fake):
     result, failed = run(compute_service, {'host': 'compute-1', 'state': 'enabled',
                                            'only_if_disabled_reason': 'maint'}, fake)
     assert not failed and result['changed'] is True and result['service']['disabled_reason'] is None
+
+
+def test_service_state_and_forced_down_in_one_request(run, fake):
+    result, failed = run(compute_service, {'host': 'compute-1', 'state': 'disabled', 'forced_down': True}, fake)
+    assert not failed and result['service']['forced_down'] is True and result['service']['status'] == 'disabled'
+    assert [w[4] for w in writes(fake)] == [{'status': 'disabled', 'forced_down': True}]
+
+
+def test_service_legacy_actions_below_253(run, fake):
+    fake.versions = fake.versions._replace(max=(2, 50))
+    result, failed = run(compute_service, {'host': 'compute-1', 'state': 'disabled', 'disabled_reason': 'maint',
+                                           'forced_down': True}, fake)
+    assert not failed, result['msg']
+    assert result['service']['status'] == 'disabled' and result['service']['disabled_reason'] == 'maint'
+    assert [w[:3] for w in writes(fake)] == [('PUT', '/os-services/disable-log-reason', None),
+                                             ('PUT', '/os-services/force-down', '2.11')]
+    assert writes(fake)[0][4] == {'host': 'compute-1', 'binary': 'nova-compute', 'disabled_reason': 'maint'}
+    assert writes(fake)[1][4] == {'host': 'compute-1', 'binary': 'nova-compute', 'forced_down': True}
+    result, failed = run(compute_service, {'host': 'compute-1', 'state': 'enabled', 'only_if_disabled_reason': 'maint'},
+                         fake)
+    assert not failed and result['changed'] is True and result['service']['disabled_reason'] is None
+    assert writes(fake)[-1][:2] == ('PUT', '/os-services/enable')
 
 
 def test_service_unknown_host_lists_hosts(run, fake):
@@ -280,45 +351,40 @@ def test_select_services_exact_hosts_zone_enabled():
     assert 'ctl' not in [s['host'] for s in hst.select_services(services)]
 
 
-class FakePlacement(object):
-    def __init__(self, answers):
-        self.answers = answers
-        self.calls = []
-
-    def get(self, path, microversion=None, params=None):
-        self.calls.append((path, params))
-        answer = self.answers[path]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
+RP = '7385be6e-d1b9-5fa9-8513-3c6f6f4cbeba'
 
 
-class NotFound(Exception):
-    status_code = 404
+def placement_proxy(answers):
+    """openstacksdk's placement proxy over scripted Placement answers (``{path: body or HttpError}``)."""
+    fake = sdk_fake.Scripted(answers)
+    return sdk_fake.connect(placement=fake).placement, fake
 
 
 def test_placement_capacity_by_uuid_and_by_name():
     from ansible_collections.novaops.migration.plugins.modules.compute_host_info import ComputeHostInfoModule
-    rp = '7385be6e-d1b9-5fa9-8513-3c6f6f4cbeba'
     answers = {
-        '/resource_providers': {'resource_providers': [{'uuid': rp}]},
-        '/resource_providers/%s/inventories' % rp: {'inventories': {'VCPU': {'total': 4, 'allocation_ratio': 2.0}}},
-        '/resource_providers/%s/usages' % rp: {'usages': {'VCPU': 3}},
+        '/resource_providers': {'resource_providers': [{'uuid': RP, 'name': 'compute-1', 'generation': 1}]},
+        '/resource_providers/%s/inventories' % RP: {
+            'resource_provider_generation': 1,
+            'inventories': {'VCPU': {'total': 4, 'allocation_ratio': 2.0, 'reserved': 0}}},
+        '/resource_providers/%s/usages' % RP: {'resource_provider_generation': 1, 'usages': {'VCPU': 3}},
     }
-    cap, broken = ComputeHostInfoModule._placement_capacity(FakePlacement(answers), {'id': rp})
+    placement, fake = placement_proxy(answers)
+    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': RP})
     assert not broken and cap['vcpus']['total'] == 8 and cap['vcpus']['free'] == 5 and cap['source'] == 'placement'
-    placement = FakePlacement(answers)
+    assert cap['memory_mb'] is None
+    assert [c[1] for c in fake.calls] == ['/resource_providers/%s/inventories' % RP, '/resource_providers/%s/usages' % RP]
+    placement, fake = placement_proxy(answers)
     cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': 3, 'hypervisor_hostname': 'compute-1'})
     assert cap['vcpus']['used'] == 3
-    assert placement.calls[0] == ('/resource_providers', {'name': 'compute-1'})
+    assert fake.calls[0][1:4:2] == ('/resource_providers', {'name': 'compute-1'})
 
 
 def test_placement_errors_fall_back():
     from ansible_collections.novaops.migration.plugins.modules.compute_host_info import ComputeHostInfoModule
-    rp = '7385be6e-d1b9-5fa9-8513-3c6f6f4cbeba'
-    cap, broken = ComputeHostInfoModule._placement_capacity(
-        FakePlacement({'/resource_providers/%s/inventories' % rp: NotFound()}), {'id': rp})
+    placement, _fake = placement_proxy({'/resource_providers/%s/inventories' % RP: sdk_fake.HttpError(404)})
+    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': RP})
     assert cap is None and broken is False  # unknown provider: try the next host
-    cap, broken = ComputeHostInfoModule._placement_capacity(
-        FakePlacement({'/resource_providers/%s/inventories' % rp: RuntimeError('no endpoint')}), {'id': rp})
+    placement, _fake = placement_proxy({'/resource_providers/%s/inventories' % RP: sdk_fake.HttpError(503)})
+    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': RP})
     assert cap is None and broken is True  # placement unusable: stop asking

@@ -1,5 +1,6 @@
 # -*- coding: utf-8 -*-
 from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.modules import server_migrate
@@ -71,7 +72,7 @@ def test_force_without_host_fails_before_any_api_call(run, fake):
 
 
 def test_block_migration_on_cold_fails_before_any_api_call(run, fake):
-    result, failed = run(server_migrate, {'server': 'web', 'block_migration': 'auto'}, fake)
+    _result, failed = run(server_migrate, {'server': 'web', 'block_migration': 'auto'}, fake)
     assert failed and fake.calls == []
 
 
