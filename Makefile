@@ -71,10 +71,7 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 molecule: $(STAMP)
-	@n=$$(ls extensions/molecule/*/molecule.yml 2>/dev/null | wc -l); \
-	  if [ "$$n" -eq 0 ]; then echo "molecule: no scenarios found"; exit 1; fi; \
-	  echo "molecule: $$n scenarios"
-	$(BIN)/molecule test --all
+	.ci/molecule-all
 
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := dist/novaops-migration-$(VERSION).tar.gz
