@@ -235,17 +235,12 @@ class NovaOpsModule(object):
             self.step = step
         return self._versions
 
-    def placement_api(self):
-        """RestClient on the placement endpoint, or None when the cloud has none."""
+    def placement_proxy(self):
+        """openstacksdk placement proxy, or None when the cloud has none (capacity then falls back to hypervisors)."""
         try:
-            return RestClient(self.connect().placement)
+            return self.connect().placement
         except Exception:  # pylint: disable=broad-except
             return None
-
-    def placement_proxy(self):
-        """openstacksdk placement proxy, or None when the cloud has none."""
-        placement = self.placement_api()
-        return sdk_proxy(placement) if placement is not None else None
 
     # ----- results --------------------------------------------------------
     def elapsed(self):

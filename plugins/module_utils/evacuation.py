@@ -302,13 +302,14 @@ def is_running_migration(record):
     return False
 
 
-def unfinished_from(records, host):
-    """Cold/live migrations away from ``host`` still running or waiting in VERIFY_RESIZE, newest first per server."""
+def _unfinished(records, wanted):
+    """Cold/live migrations for which ``wanted(record)`` holds, still running or waiting in VERIFY_RESIZE.
+
+    One record per server, the newest.
+    """
     result = {}
     for record in sorted(records or [], key=_record_key, reverse=True):
-        if record.get('source_compute') != host:
-            continue
-        if record.get('migration_type') not in COLD_TYPES + LIVE_TYPES:
+        if record.get('migration_type') not in COLD_TYPES + LIVE_TYPES or not wanted(record):
             continue
         awaiting = record.get('migration_type') in COLD_TYPES and record.get('status') == AWAITING_CONFIRM
         if not (awaiting or is_running_migration(record)):
@@ -317,21 +318,17 @@ def unfinished_from(records, host):
         if server_id and server_id not in result:
             result[server_id] = record
     return result
+
+
+def unfinished_from(records, host):
+    """Unfinished cold/live migrations away from ``host`` (see :func:`_unfinished`)."""
+    return _unfinished(records, lambda record: record.get('source_compute') == host)
 
 
 def unfinished_to(records, host):
-    """Cold/live migrations onto ``host`` still running or waiting in VERIFY_RESIZE, newest first per server."""
-    result = {}
-    for record in sorted(records or [], key=_record_key, reverse=True):
-        if record.get('dest_compute') != host or record.get('source_compute') == host:
-            continue
-        awaiting = record.get('migration_type') in COLD_TYPES and record.get('status') == AWAITING_CONFIRM
-        if not (awaiting or is_running_migration(record)):
-            continue
-        server_id = record.get('server_id') or record.get('instance_uuid')
-        if server_id and server_id not in result:
-            result[server_id] = record
-    return result
+    """Unfinished cold/live migrations onto ``host`` from another host (see :func:`_unfinished`)."""
+    return _unfinished(records, lambda record: record.get('dest_compute') == host
+                       and record.get('source_compute') != host)
 
 
 def _record_key(record):
