@@ -200,6 +200,21 @@ def live_in_progress(api, versions, server_id):
     return [normalize(nova_body(r)) for r in sdk_proxy(api).server_migrations(server_id)]
 
 
+def newest_id(api, versions):
+    """Id of the newest migration record of the whole cloud (0 when there is none), or None below 2.59.
+
+    One ``GET /os-migrations?limit=1`` at 2.59, which sorts newest first.  Raw on the SDK's session: the
+    SDK's ``migrations()`` would follow the pages with an integer marker that Nova rejects.  Records created
+    later have higher ids, so this is a watermark that tells a run's own records from earlier ones.
+    """
+    if versions.max < mv.V_MIGRATION_PAGING or versions.min > mv.V_MIGRATION_PAGING:
+        return None
+    body = api.get('/os-migrations', microversion=mv.fmt(mv.V_MIGRATION_PAGING), params={'limit': 1})
+    records = (body or {}).get('migrations') or []
+    ident = records[0].get('id') if records else 0
+    return ident if isinstance(ident, int) else None
+
+
 def by_id(migrations, migration_id):
     """Find a record by integer id or by uuid."""
     text = str(migration_id)

@@ -56,6 +56,21 @@ def poll_schedule(steps=DEFAULT_STEPS, cap=DEFAULT_CAP):
         yield float(cap)
 
 
+def expected_schedule(expected, steps=DEFAULT_STEPS, cap=DEFAULT_CAP, fine=0.25, fine_polls=4):
+    """Intervals for a wait that is expected to take about ``expected`` seconds.
+
+    Sleep through most of it (90 %), poll every ``fine`` seconds around the
+    expected end, then fall back to :func:`poll_schedule` if it runs longer.
+    A run of similar migrations (a host drain) then costs one or two polls
+    each and sees each end within a fraction of a second.
+    """
+    yield max(fine, 0.9 * float(expected))
+    for _ in range(fine_polls):
+        yield fine
+    for interval in poll_schedule(steps, cap):
+        yield interval
+
+
 def wait_until(fetch, done, failed=None, timeout=1800, clock=time.monotonic, sleep=time.sleep,
                schedule=None, what='the operation', delay_first=False, transient=is_transient_error):
     """Poll ``fetch()`` until ``done(state)`` is true.

@@ -7,7 +7,12 @@ import itertools
 
 import pytest
 from ansible_collections.novaops.migration.plugins.module_utils.errors import WaitFailed, WaitTimeout
-from ansible_collections.novaops.migration.plugins.module_utils.waiter import is_transient_error, poll_schedule, wait_until
+from ansible_collections.novaops.migration.plugins.module_utils.waiter import (
+    expected_schedule,
+    is_transient_error,
+    poll_schedule,
+    wait_until,
+)
 
 
 class FakeClock(object):
@@ -179,3 +184,10 @@ def test_retrying_can_be_disabled():
 @pytest.mark.parametrize('status, expected', [(503, True), (500, True), (429, True), (409, False), (404, False)])
 def test_is_transient_error_by_status(status, expected):
     assert is_transient_error(FakeHttpError(status)) is expected
+
+
+def test_expected_schedule_sleeps_through_most_then_polls_finely_then_falls_back():
+    steps = list(itertools.islice(expected_schedule(10.0), 8))
+    assert steps[0] == 9.0 and steps[1:5] == [0.25] * 4
+    assert steps[5:] == list(itertools.islice(poll_schedule(), 3))
+    assert next(expected_schedule(0.05)) == 0.25

@@ -1,0 +1,507 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One server's migration, from validation to a verified result.
+
+The logic behind M(server_migrate), kept apart from the module so that
+M(server_migrate_sequence) can run many of them on one connection (one
+token, one microversion discovery) instead of paying a module start-up per
+server.  Success means what Watcher means by it: the host changed, the
+migration record says so, and the status is back to what it was.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import contextlib
+
+from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import validation as val
+from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action
+from ansible_collections.novaops.migration.plugins.module_utils.errors import (
+    MigrationFailed,
+    NovaOpsError,
+    ValidationError,
+    WaitFailed,
+    WaitTimeout,
+)
+from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
+from ansible_collections.novaops.migration.plugins.module_utils.servers import action_failure_reason, find_server, get_server
+from ansible_collections.novaops.migration.plugins.module_utils.waiter import expected_schedule, wait_until
+
+# Released Nova's answer to a cold migrate with "force" (nova-api.md section 3.2).
+FORCE_REJECTED_HINT = (
+    'This cloud rejects force on cold migration: released Nova has no such flag (the blueprint '
+    'cold-migration-with-target proposed it, but force was dropped before microversion 2.56 merged). '
+    'Drop force to let the scheduler validate the host, or use a live migration with force on a cloud '
+    'that still offers microversions 2.30-2.67. Nothing was changed.')
+
+# Options of one migration, with server_migrate's defaults.
+DEFAULTS = dict(block_migration=None, confirm=True, force=False, host=None, live_migration=False,
+                source_host=None, wait=True, timeout=1800)
+
+
+class ServerMigration(object):
+    """Migrate one server, or find that nothing needs doing.
+
+    :param session: the module that runs it (a NovaOpsModule): its ``api``,
+        ``compute``, ``versions``, ``clock``, ``sleep`` and ``check_mode``.
+    :param params: ``server`` plus the keys of :data:`DEFAULTS`.
+    :param watermark: optional id of the newest migration record of the
+        whole cloud before this run (``GET /os-migrations?limit=1``).  Any
+        record of the server above it is ours, so a settled server needs no
+        read of its migration history before the write.
+    :param hints: optional ``{'migrate': s, 'confirm': s}``, how long the
+        previous migration's waits took (its :attr:`timings`): polling then
+        starts near the expected end instead of on the fixed schedule.
+
+    :meth:`execute` never raises: it returns ``(ok, result)``, where result
+    holds the keys server_migrate returns (or fails with).
+    """
+
+    MAX_ROUNDS = 3
+
+    def __init__(self, session, params, watermark=None, hints=None):
+        self.session = session
+        self.params = dict(DEFAULTS)
+        self.params.update((k, v) for k, v in params.items() if v is not None or k not in DEFAULTS)
+        self.watermark = watermark
+        self.started = session.clock()
+        self.step = None
+        self.changed_so_far = False
+        self.warnings = []
+        self.before = None
+        self.current = None
+        self.migration = None
+        self.action = val.NOOP
+        self._known_ids = None
+        # Seconds the waits took (migrate, confirm): the next migration of a sequence polls around them.
+        self.hints = dict(hints or {})
+        self.timings = {}
+
+    # ----- session ----------------------------------------------------------
+    @property
+    def api(self):
+        return self.session.api
+
+    @property
+    def compute(self):
+        return self.session.compute
+
+    @property
+    def versions(self):
+        return self.session.versions
+
+    def elapsed(self):
+        return round(self.session.clock() - self.started, 2)
+
+    def remaining(self):
+        """Seconds left of this migration's ``timeout`` budget (never negative)."""
+        return max(0.0, self.started + float(self.params.get('timeout') or 0) - self.session.clock())
+
+    # ----- entry point ------------------------------------------------------
+    def execute(self):
+        """Run the migration; ``(True, result)`` on success, ``(False, failure)`` otherwise."""
+        try:
+            return True, self.run()
+        except Exception as exc:  # pylint: disable=broad-except
+            return False, self.failure_result(exc)
+
+    def failure_result(self, exc):
+        # Imported here: base imports AnsibleModule, which this file does not need otherwise.
+        from ansible_collections.novaops.migration.plugins.module_utils.base import describe_exception
+        msg, data = describe_exception(exc, None if isinstance(exc, NovaOpsError) else self.step)
+        data.setdefault('elapsed', self.elapsed())
+        data.setdefault('changed', bool(self.changed_so_far))
+        for key, value in self.context().items():
+            data.setdefault(key, value)
+        data['msg'] = msg
+        return data
+
+    def context(self):
+        """What every failure reports besides the message."""
+        return {
+            'action': self.action,
+            'server_before': self.before.summary() if self.before else None,
+            'server': self.current.summary() if self.current else None,
+            'migration': mig.summary(self.migration),
+        }
+
+    # ----- helpers ----------------------------------------------------------
+    def _read_version(self):
+        return mv.choose_server_read(self.versions)
+
+    def _get(self):
+        self.current = get_server(self.api, self.before.id, self._read_version())
+        return self.current
+
+    def _records(self, migration_type=None):
+        return mig.list_for_server(self.api, self.versions, self.before.id, migration_type=migration_type)
+
+    def _is_new(self, record):
+        """True for a record created after this run began (ours, once we have written)."""
+        if self._known_ids is not None:
+            return record['id'] not in self._known_ids
+        ident = record.get('id')
+        return isinstance(ident, int) and ident > self.watermark
+
+    def _finish(self, msg, changed):
+        return dict(
+            changed=changed,
+            action=self.action,
+            msg=msg,
+            server_before=self.before.summary(),
+            server=(self.current or self.before).summary(),
+            migration=mig.summary(self.migration),
+            elapsed=self.elapsed(),
+        )
+
+    def _wait(self, fetch, done, failed, what, phase=None):
+        """Poll until done; ``phase`` (migrate, confirm) names a wait whose duration is learnt and hinted."""
+        expected = self.hints.get(phase)
+        schedule = expected_schedule(expected) if expected else None
+        begun = self.session.clock()
+        try:
+            state, _polls = wait_until(fetch, done, failed, timeout=self.remaining(), clock=self.session.clock,
+                                       sleep=self.session.sleep, what=what, delay_first=True, schedule=schedule)
+            if phase:
+                self.timings[phase] = round(self.session.clock() - begun, 3)
+            return state
+        except WaitTimeout as exc:
+            if self.migration is None and self.changed_so_far:
+                # Report the record too (read only now, to keep polling cheap).
+                with contextlib.suppress(Exception):
+                    self.migration = mig.newest([r for r in self._records() if r['in_progress']])
+            raise WaitTimeout(
+                'Timed out (timeout=%s s) waiting for %s. Last seen: server %s on %s in status %s%s; migration %s.' % (
+                    self.params['timeout'], what, self.current.id if self.current else self.before.id,
+                    self.current.host if self.current else '?', self.current.status if self.current else '?',
+                    ' (task %s)' % self.current.task_state if self.current and self.current.task_state else '',
+                    '%s status %s' % (self.migration.get('id'), self.migration.get('status')) if self.migration else 'not found yet'),
+                last_state=None) from exc
+        except WaitFailed as exc:
+            raise self._failure(exc.msg) from exc
+
+    def _failure(self, reason):
+        where = self.current or self.before
+        fault = where.fault
+        if not fault and self.changed_so_far:
+            actions = ('live-migration',) if self.params['live_migration'] else ('migrate', 'confirmResize')
+            fault = action_failure_reason(self.api, self.versions, where.id, actions)
+        fault_text = ' Server fault: %s.' % fault.rstrip('.') if fault else ''
+        status = self.migration.get('status') if self.migration else 'unknown'
+        return MigrationFailed(
+            '%s Migration %s status: %s. The server is now on %s in status %s.%s' % (
+                reason, self.migration.get('id') if self.migration else '?', status, where.host, where.status,
+                fault_text),
+            migration_status=status, fault=fault)
+
+    # ----- main flow ------------------------------------------------------
+    def run(self):
+        p = self.params
+        live = p['live_migration']
+        host = p['host']
+        source_host = p['source_host']
+        val.validate_migrate_options(live, host, p['force'], p['block_migration'], source_host)
+
+        self.step = 'looking up the server'
+        self.before = find_server(self.api, p['server'], self._read_version())
+        self.current = self.before
+        if not self.before.host:
+            # SHELVED_OFFLOADED servers have no host; otherwise the credentials cannot see it.
+            val.check_server_state(self.before, live)
+
+        services = None
+        # The service list is needed to check a target, or to tell a wrong source_host name from a server
+        # that has already left it; a server still on source_host needs neither.
+        if host or (source_host and self.before.host != source_host):
+            self.step = 'listing compute services'
+            services = list_services(self.api, self.versions)
+            if host and val.find_service(services, host) is None:
+                # Unknown hosts fail even when nothing would be done (check_target raises).
+                val.check_target(host, services, self.before, p['force'])
+            if source_host and self.before.host != source_host and not val.find_service(services, source_host):
+                hosts = val.compute_host_names(services)
+                raise ValidationError('Unknown source_host %r (host names must match exactly). Compute hosts: %s.'
+                                      % (source_host, ', '.join(hosts)), compute_hosts=hosts)
+
+        if self._history_unneeded():
+            latest = None
+        else:
+            self.step = 'looking up the migrations of the server'
+            records = self._records()
+            latest = records[0] if records else None
+            self._known_ids = set(r['id'] for r in records)
+
+        changed = False
+        waited = False
+        for _round in range(self.MAX_ROUNDS):
+            server = self.current
+            decision = val.decide_migrate(server, host, source_host, p['confirm'], latest)
+            self.migration = decision.migration
+            if decision.action == val.MIGRATE and waited and not host and not source_host \
+                    and latest.get('status') in mig.SUCCESS.get(latest.get('migration_type'), ()):
+                # The migration we waited for already moved the server: that is the requested outcome.
+                decision = val.Decision(val.NOOP, 'migration %s moved the server to %s'
+                                        % (latest.get('id'), server.host), latest)
+            if decision.action == val.NOOP:
+                if waited:
+                    return self._after_wait_noop(decision, changed)
+                return self._finish('Nothing to do: %s.' % decision.reason, changed)
+            if decision.action == val.CONFIRM:
+                self.action = val.CONFIRM
+                if self.session.check_mode:
+                    return self._finish('Would confirm: %s.' % decision.reason, True)
+                if not p['wait']:
+                    self._confirm_request()
+                    return self._finish('Confirmation of migration %s requested; not waiting.' % decision.migration['id'], True)
+                return self._confirm_and_verify(decision.migration, host, changed_before=changed,
+                                                expected=val.original_status(server))
+            if decision.action == val.WAIT:
+                self.action = val.WAIT
+                if self.session.check_mode:
+                    predicted = decision.migration.get('migration_type') == mig.COLD and p['confirm']
+                    return self._finish('Would wait for %s%s.' % (decision.reason, ' and confirm it' if predicted else ''),
+                                        predicted)
+                if not p['wait']:
+                    return self._finish('Not waiting (wait=false): %s.' % decision.reason, changed)
+                latest = self._wait_existing(decision.migration)
+                waited = True
+                continue
+            # MIGRATE
+            return self._migrate(live, host, services)
+        raise MigrationFailed('Server %s is still busy after waiting for %d migrations in a row; giving up.'
+                              % (self.before.id, self.MAX_ROUNDS))
+
+    def _history_unneeded(self):
+        """True when the server's migration history cannot change the decision: it is to be migrated.
+
+        That is a settled server (no task, so nothing in progress; not VERIFY_RESIZE, so nothing to
+        confirm) that is still where it should leave from.  With a watermark, the records above it will
+        be ours, so the read before the write is saved.  A server that has already moved keeps the read,
+        so the result names the migration that moved it.
+        """
+        server, host, source_host = self.before, self.params['host'], self.params['source_host']
+        return (self.watermark is not None and server.settled
+                and server.status in val.COLD_STATUSES + val.LIVE_STATUSES
+                and (not source_host or server.host == source_host)
+                and (not host or server.host != host))
+
+    def _after_wait_noop(self, decision, changed):
+        """We waited for someone else's migration and the server is now where it should be."""
+        host = self.params['host']
+        if host and self.current.host != host:
+            raise MigrationFailed('The migration that was in progress ended with server %s on %s, not on %s.'
+                                  % (self.current.id, self.current.host, host))
+        return self._finish('Waited for the migration already in progress: %s.' % decision.reason, changed)
+
+    def _wait_existing(self, migration):
+        """Wait until an in-progress migration we did not start leaves its in-progress states."""
+        mid = migration['id']
+
+        def fetch():
+            self._get()
+            self.migration = mig.by_id(self._records(), mid) or self.migration
+            return self.migration
+
+        self._wait(fetch, lambda m: not m.get('in_progress'), None,
+                   'migration %s of server %s' % (mid, self.before.id))
+        return self.migration
+
+    # ----- writes ---------------------------------------------------------
+    def _migrate(self, live, host, services):
+        p = self.params
+        server = self.before
+        val.check_server_state(server, live)
+        warnings = []
+        if host:
+            warnings = val.check_target(host, services, server, force=p['force'])
+        if live:
+            version, body = mv.choose_live_migrate(self.versions, host, p['force'], p['block_migration'])
+        else:
+            version, body = mv.choose_cold_migrate(self.versions, host, p['force'])
+            if not p['force']:
+                # openstacksdk's migrate_server sends this body at min(2.100, cloud maximum).
+                version = mv.choose_server_read(self.versions)
+        for warning in warnings:
+            self.warnings.append('force=true: target host %s accepted although %s.' % (host, warning))
+        kind = 'live migration' if live else 'cold migration'
+        self.action = val.MIGRATE
+        if self.session.check_mode:
+            return self._finish('Would start a %s of server %s from %s to %s.'
+                                % (kind, server.id, server.host, host or 'a host chosen by the scheduler'), True)
+
+        self.step = 'starting the %s (microversion %s)' % (kind, version)
+        try:
+            if live:
+                # Raw: the SDK's live_migrate_server pins 2.30, where Nova's pre-checks are synchronous (NoValidHost = HTTP 400; async from 2.34).
+                self.api.post('/servers/%s/action' % server.id, json=body, microversion=version)
+            elif p['force']:
+                # Raw: the SDK's migrate_server has no force.
+                self.api.post('/servers/%s/action' % server.id, json=body, microversion=version)
+            else:
+                sdk_action(self.compute.migrate_server, server.id, host=host)
+        except Exception as exc:  # pylint: disable=broad-except
+            details = str(getattr(exc, 'details', '') or exc)
+            if (not live and p['force'] and getattr(exc, 'status_code', None) == 400
+                    and 'force' in details):
+                raise ValidationError('%s (Nova said: %s)' % (FORCE_REJECTED_HINT, details), http_status=400) from exc
+            raise
+        self.changed_so_far = True
+        self.step = None
+        # Until our own record is read, any record held is an earlier migration's: keeping it would let an old
+        # error fail this run, or make the confirm check and report the old record.
+        self.migration = None
+        mtype = mig.LIVE if live else mig.COLD
+
+        if not p['wait']:
+            self._get()
+            records = self._records(mtype)
+            self.migration = mig.newest([r for r in records if self._is_new(r)])
+            return self._finish('%s of server %s from %s requested (microversion %s); not waiting.'
+                                % (kind.capitalize(), server.id, server.host, version), True)
+        if live:
+            return self._wait_live(host)
+        return self._wait_cold(host)
+
+    def _ours(self, mtype):
+        return mig.newest([r for r in self._records(mtype) if self._is_new(r)])
+
+    def _wait_live(self, host):
+        expected = val.original_status(self.before)
+
+        def fetch():
+            server = self._get()
+            if server.status != 'MIGRATING' and not server.task_state:
+                self.migration = self._ours(mig.LIVE) or self.migration
+            return server
+
+        def done(server):
+            return (self.migration is not None and not self.migration.get('in_progress')
+                    and server.status != 'MIGRATING' and not server.task_state)
+
+        def failed(server):
+            if server.status == 'ERROR':
+                return 'Live migration of server %s failed: the server went to ERROR.' % server.id
+            if self.migration and self.migration.get('status') in mig.FAILURE:
+                return 'Live migration of server %s from %s failed.' % (server.id, self.before.host)
+            return None
+
+        self._wait(fetch, done, failed, 'the live migration of server %s' % self.before.id, phase='live')
+        problems = val.live_result_problems(self.before, self.current, self.migration, host, expected)
+        if problems:
+            raise self._failure('Live migration of server %s could not be verified: %s.'
+                                % (self.before.id, '; '.join(problems)))
+        return self._finish('Server %s live-migrated from %s to %s; status %s.'
+                            % (self.before.id, self.before.host, self.current.host, self.current.status), True)
+
+    def _wait_cold(self, host):
+        expected = val.original_status(self.before)
+
+        def fetch():
+            server = self._get()
+            # While RESIZE/VERIFY_RESIZE the server itself tells the story; the
+            # migration record is read only when the server looks settled
+            # elsewhere (failure, or a cloud that auto-confirms).
+            if server.status not in ('RESIZE', 'VERIFY_RESIZE') and not server.task_state:
+                self.migration = self._ours(mig.COLD) or self.migration
+            return server
+
+        def done(server):
+            if server.task_state:
+                return False
+            if server.status == 'VERIFY_RESIZE':
+                return True
+            if self.migration is None or self.migration.get('in_progress'):
+                return False
+            if self.migration.get('status') == 'confirmed':
+                return server.status == expected
+            return self.migration.get('status') not in mig.AWAITING_CONFIRM
+
+        def failed(server):
+            if server.status == 'ERROR':
+                return 'Cold migration of server %s failed: the server went to ERROR.' % server.id
+            if self.migration and self.migration.get('status') in mig.FAILURE | mig.REVERTED:
+                return 'Cold migration of server %s from %s failed.' % (server.id, self.before.host)
+            return None
+
+        self._wait(fetch, done, failed, 'the cold migration of server %s' % self.before.id, phase='migrate')
+        if self.current.status != 'VERIFY_RESIZE':
+            # Auto-confirmed by the cloud (resize_confirm_window > 0) or ended without moving.
+            return self._verify_cold(host, True, expected, 'cold-migrated (confirmed by the cloud)')
+        if self.current.host == self.before.host or (host and self.current.host != host):
+            self.migration = self._ours(mig.COLD) or self.migration
+            raise self._failure('Cold migration of server %s ended in VERIFY_RESIZE on %s, expected %s; not confirming.'
+                                % (self.before.id, self.current.host, host or 'another host than %s' % self.before.host))
+        if not self.params['confirm']:
+            self.migration = self._ours(mig.COLD) or self.migration
+            problems = val.cold_result_problems(self.before, self.current, self.migration, host, confirmed=False,
+                                                expected_status=expected)
+            if problems:
+                raise self._failure('Cold migration of server %s could not be verified: %s.'
+                                    % (self.before.id, '; '.join(problems)))
+            return self._finish('Server %s cold-migrated from %s to %s; left in %s for confirmation (confirm=false).'
+                                % (self.before.id, self.before.host, self.current.host, self.current.status), True)
+        return self._confirm_and_verify(self.migration, host, changed_before=True, expected=expected,
+                                        ours=True)
+
+    def _confirm_request(self):
+        self.step = 'confirming the migration'
+        sdk_action(self.compute.confirm_server_resize, self.before.id)
+        self.changed_so_far = True
+        self.step = None
+
+    def _confirm_and_verify(self, migration, host, changed_before, expected, ours=False):
+        """Confirm the resize, then wait until the record is confirmed and the status is the original one.
+
+        ``migration`` is the record being confirmed; when it is not known yet
+        (our own migration, record not read), the newest cold migration
+        record is used, among the records created by this run when ``ours``.
+        """
+        if not changed_before:
+            self.action = val.CONFIRM
+        self.migration = migration
+        self._confirm_request()
+        mid = migration['id'] if migration else None
+
+        def fetch():
+            server = self._get()
+            if server.status != 'VERIFY_RESIZE' and not server.task_state:
+                records = self._records(mig.COLD)
+                if mid is not None:  # noqa: SIM108 - two different lookups read better apart
+                    found = mig.by_id(records, mid)
+                else:
+                    found = mig.newest([r for r in records if not ours or self._is_new(r)])
+                self.migration = found or self.migration
+            return server
+
+        def done(server):
+            return (self.migration is not None and self.migration.get('status') == 'confirmed'
+                    and server.status == expected and not server.task_state)
+
+        def failed(server):
+            if server.status == 'ERROR':
+                return 'Confirming the migration of server %s failed: the server went to ERROR.' % server.id
+            if self.migration and self.migration.get('status') in mig.FAILURE | mig.REVERTED:
+                return 'Confirming migration %s of server %s failed.' % (self.migration.get('id'), server.id)
+            return None
+
+        self._wait(fetch, done, failed, 'the confirmation of the migration of server %s' % self.before.id,
+                   phase='confirm')
+        return self._verify_cold(host, True, expected, 'cold-migrated and confirmed')
+
+    def _verify_cold(self, host, confirmed, expected, what):
+        # The "before" of a confirm-only run is already on the destination; compare with the record's source.
+        reference = self.before
+        if self.before.status == 'VERIFY_RESIZE' or self.before.host == self.current.host:
+            source = self.migration.get('source_compute')
+            if source and source != self.current.host:
+                reference = self.before.__class__(id=self.before.id, host=source, status=expected)
+        problems = val.cold_result_problems(reference, self.current, self.migration, host, confirmed=confirmed,
+                                            expected_status=expected)
+        if problems:
+            raise self._failure('Cold migration of server %s could not be verified: %s.'
+                                % (self.before.id, '; '.join(problems)))
+        return self._finish('Server %s %s from %s to %s; status %s.'
+                            % (self.before.id, what, reference.host, self.current.host, self.current.status), True)
