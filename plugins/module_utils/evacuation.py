@@ -695,6 +695,9 @@ def _plan_result(host, source, entries, *, earlier, candidates, targets, errors,
         entry['total'] = total
         entry['live'] = bool(entry.get('live')) or entry['action'] == LIVE
         entry['plan_line'] = plan_line(entry)
+        # The item server_migrate_sequence takes (role-wide options such as force are added by the module).
+        entry['request'] = {'server': entry['id'], 'host': entry.get('destination') or None,
+                            'source_host': entry.get('source_host'), 'live_migration': entry['live']}
     skipped = [e for e in entries if e['action'] == SKIP]
     unchanged = [e for e in entries if e['action'] == NONE]
     for entry in skipped + unchanged:

@@ -308,3 +308,20 @@ def migration_record(result, server, started, finished):
         suffix += ', already moved, nothing done'
     entry['progress'] = '%s%s (%.1f s)%s' % (prefix, after.get('host'), seconds, suffix)
     return entry
+
+
+def migration_records(result, plan, started, now):
+    """The report entries of one ``server_migrate_sequence`` call (its result, or ``ansible_failed_result``).
+
+    Entries are matched to ``plan`` (the plan entries given to the call) by position.  A call that failed
+    before attempting any server becomes one failed entry for the first planned server, with the call's
+    error as the reason (``started``/``now``: epoch seconds), so the failure is reported and counted.
+    """
+    result = result or {}
+    plan = list(plan or [])
+    attempted = result.get('results')
+    if isinstance(attempted, list) and (attempted or not result.get('failed')):
+        return [migration_record(item, plan[item['index']], item['started'], item['finished']) for item in attempted]
+    if not plan:
+        return []
+    return [migration_record(dict(result, failed=True), plan[0], started, now)]

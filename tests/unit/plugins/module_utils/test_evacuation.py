@@ -326,6 +326,22 @@ def test_migration_record_success_and_failure():
     assert rep.migration_record(nothing, PLAN_SERVER, 1, 2)['outcome'] == 'already_moved'
 
 
+def test_migration_records_of_a_sequence_call():
+    second = dict(PLAN_SERVER, id='id-b', name='b', index=2)
+    call = {'failed': True, 'results': [
+        {'index': 0, 'started': 10.0, 'finished': 12.5, 'action': 'migrate', 'server': {'host': 'compute-2'}},
+        {'index': 1, 'started': 12.5, 'finished': 13.0, 'failed': True, 'msg': 'boom', 'server': {'host': 'compute-1'}},
+    ]}
+    entries = rep.migration_records(call, [PLAN_SERVER, second], 0, 99)
+    assert [(e['name'], e['outcome'], e['elapsed']) for e in entries] == [('a', 'moved', 2.5), ('b', 'failed', 0.5)]
+    # A call that failed before any server (bad credentials, bad input) fails the first planned server, with its reason.
+    for early in ({'failed': True, 'msg': 'HTTP 401: bad token'}, {'failed': True, 'msg': 'bad', 'results': []}):
+        entries = rep.migration_records(early, [PLAN_SERVER, second], 5.0, 6.0)
+        assert [(e['name'], e['outcome']) for e in entries] == [('a', 'failed')]
+        assert entries[0]['reason'] == early['msg']
+    assert rep.migration_records({'results': []}, [PLAN_SERVER], 0, 1) == []
+
+
 def test_build_report_outcomes_and_postcondition():
     plan = evac.plan_evacuation('compute-1', HOSTS, [server('a'), server('b'), server('err', status='ERROR')])
     moved = rep.migration_record({'action': 'migrate', 'server': {'host': 'compute-2', 'status': 'ACTIVE'},

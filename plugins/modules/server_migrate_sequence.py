@@ -1,0 +1,328 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: server_migrate_sequence
+short_description: Migrate several OpenStack servers one after another, each verified like server_migrate
+version_added: 1.0.0
+author: novaops.migration contributors (@novaops)
+description:
+  - Runs the migrations of O(servers) strictly one at a time, in the order given, on one connection to the cloud.
+    Each migration is exactly what M(novaops.migration.server_migrate) does (same validation, waiting, confirmation
+    and verification: the host changed, the migration record says so, the status is back), so the per-server
+    options mean the same.
+  - Why a sequence module: a module call costs a process start-up, an openstacksdk import, a Keystone token and a
+    microversion discovery (about a second and three requests). Host-draining roles pay that once per call rather
+    than once per server, and one read of the newest migration id replaces each server's history read.
+  - With O(time_budget) the module stops starting new migrations once that many seconds have passed and returns
+    the rest in RV(pending), so a caller can print progress and call again. A migration that has started is always
+    finished (or failed) before returning.
+  - A failure is recorded in RV(results) and counted against O(max_failures); once more servers failed than that,
+    no new migration is started. The task fails when any server failed, with every result in the failure.
+  - All options of all items are validated before the first request.
+options:
+  servers:
+    description:
+      - The migrations to run, in order.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      server:
+        description: Name or ID of the server (exact name match, across all projects for admins).
+        type: str
+        required: true
+      host:
+        description: Destination compute host (exact name); unset, the scheduler chooses. See M(novaops.migration.server_migrate).
+        type: str
+      source_host:
+        description:
+          - Only act while the server is on this host (makes a drain idempotent and resumable, as in
+            M(novaops.migration.server_migrate)).
+        type: str
+      live_migration:
+        description: V(true) for a live migration, V(false) for a cold one.
+        type: bool
+        default: false
+      force:
+        description: Per-server override of O(force).
+        type: bool
+      block_migration:
+        description: Per-server override of O(block_migration) (live migrations only).
+        type: str
+        choices: [auto, 'true', 'false']
+  force:
+    description:
+      - Bypass the scheduler's checks of the named destination, for every item that has a C(host) (see
+        M(novaops.migration.server_migrate) for what clouds accept). Ignored for items without C(host).
+    type: bool
+    default: false
+  block_migration:
+    description: Block migration setting for every live migration item (V(auto), V(true), V(false)); unset, as in server_migrate.
+    type: str
+    choices: [auto, 'true', 'false']
+  confirm:
+    description: Confirm each cold migration and verify the confirmation (V(false) leaves each server in C(VERIFY_RESIZE)).
+    type: bool
+    default: true
+  max_failures:
+    description:
+      - How many servers may fail before the sequence stops starting new migrations. V(0) stops at the first failure.
+    type: int
+    default: 0
+  time_budget:
+    description:
+      - Seconds after which no new migration is started; the servers not reached are returned in RV(pending).
+        The first server is always attempted. V(0) runs the whole list.
+    type: float
+    default: 0
+  retries:
+    description:
+      - How many times a server is tried again after a transient API error (HTTP 429 or 5xx, or a connection
+        failure). A retry resumes the same migration instead of starting a second one, which is why retries
+        are only made for items with C(source_host) or C(host), or before any write for the server was accepted.
+    type: int
+    default: 2
+  retry_delay:
+    description: Seconds between two tries of the same server.
+    type: float
+    default: 5
+  timeout:
+    description: Seconds to wait for each server's migration, its confirmation and checks (per server, not in total).
+    type: int
+    default: 1800
+extends_documentation_fragment:
+  - novaops.migration.openstack
+  - novaops.migration.openstack.attributes
+attributes:
+  check_mode:
+    description: Every server is validated and its action predicted with read requests only; nothing is written.
+    support: full
+notes:
+  - O(wait=false) is refused; a sequence that does not wait would start the migrations side by side.
+seealso:
+  - module: novaops.migration.server_migrate
+  - module: novaops.migration.migration_plan
+'''
+
+EXAMPLES = r'''
+- name: Drain compute-1 of three servers, one at a time, stopping at the first failure
+  novaops.migration.server_migrate_sequence:
+    cloud: mycloud
+    servers:
+      - {server: web-1, source_host: compute-1}
+      - {server: web-2, source_host: compute-1}
+      - {server: db-1, source_host: compute-1, host: compute-3}
+
+- name: Migrate for at most 60 seconds, then return the rest (progress reporting in a loop)
+  novaops.migration.server_migrate_sequence:
+    cloud: mycloud
+    servers: "{{ plan.actions | map(attribute='request') }}"
+    time_budget: 60
+    max_failures: 2
+  register: batch
+'''
+
+RETURN = r'''
+results:
+  description:
+    - One entry per server attempted, in order. Each has the keys M(novaops.migration.server_migrate) returns
+      (C(action), C(msg), C(changed), C(server_before), C(server), C(migration), C(elapsed)) or fails with
+      (then also C(http_status), C(error_type), C(fault), C(migration_status) where known), plus the keys below.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    index:
+      description: Position of the item in O(servers), from 0.
+      type: int
+    failed:
+      description: Whether this server's migration failed.
+      type: bool
+    attempts:
+      description: How many times the server was tried (more than 1 after transient API errors).
+      type: int
+    started:
+      description: Epoch seconds when the server's turn began.
+      type: float
+    finished:
+      description: Epoch seconds when it ended.
+      type: float
+pending:
+  description: Items of O(servers) that were not attempted (time budget used up, or too many failures), unchanged.
+  returned: always
+  type: list
+  elements: dict
+stopped:
+  description: Why items are pending, V(time_budget) or V(max_failures), or null when every item was attempted.
+  returned: always
+  type: str
+failed_count:
+  description: Number of servers whose migration failed.
+  returned: always
+  type: int
+elapsed:
+  description: Seconds the whole call took.
+  returned: always
+  type: float
+'''
+
+import time
+
+from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import validation as val
+from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
+from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration
+from ansible_collections.novaops.migration.plugins.module_utils.waiter import TRANSIENT_HTTP_STATUSES
+
+ITEM_SPEC = dict(
+    server=dict(type='str', required=True),
+    host=dict(type='str'),
+    source_host=dict(type='str'),
+    live_migration=dict(type='bool', default=False),
+    force=dict(type='bool'),
+    block_migration=dict(type='str', choices=['auto', 'true', 'false']),
+)
+
+
+def item_params(item, defaults):
+    """server_migrate options of one item: the item's own, then the sequence-wide ones where they apply."""
+    live = bool(item.get('live_migration'))
+    force = item.get('force')
+    if force is None:
+        force = bool(defaults['force'] and item.get('host'))
+    block = item.get('block_migration')
+    if block is None and live:
+        block = defaults['block_migration']
+    return dict(server=item['server'], host=item.get('host'), source_host=item.get('source_host'), live_migration=live,
+                force=force, block_migration=block, confirm=defaults['confirm'], wait=True,
+                timeout=defaults['timeout'])
+
+
+def is_transient(result):
+    """A failure worth another try: the cloud was briefly unavailable, not a refusal."""
+    if result.get('http_status') in TRANSIENT_HTTP_STATUSES:
+        return True
+    return 'Connect' in (result.get('error_type') or '')
+
+
+def stop_reason(index, started, now, failed_count, max_failures, time_budget):
+    """Why the item at ``index`` is not started (None: start it)."""
+    if failed_count > max_failures:
+        return 'max_failures'
+    if index > 0 and time_budget and now - started >= time_budget:
+        return 'time_budget'
+    return None
+
+
+class ServerMigrateSequenceModule(NovaOpsModule):
+    argument_spec = dict(
+        servers=dict(type='list', elements='dict', required=True, options=ITEM_SPEC),
+        force=dict(type='bool', default=False),
+        block_migration=dict(type='str', choices=['auto', 'true', 'false']),
+        confirm=dict(type='bool', default=True),
+        max_failures=dict(type='int', default=0),
+        time_budget=dict(type='float', default=0),
+        retries=dict(type='int', default=2),
+        retry_delay=dict(type='float', default=5),
+    )
+    module_kwargs = dict(supports_check_mode=True)
+
+    def run(self):
+        p = self.params
+        self.hints = {}
+        if not p['wait']:
+            self.fail_json(msg='server_migrate_sequence always waits for each migration (wait=false would run them side '
+                               'by side); use novaops.migration.server_migrate with wait=false instead.')
+        for name in ('max_failures', 'retries', 'time_budget', 'retry_delay'):
+            if p[name] < 0:
+                self.fail_json(msg='%s must be 0 or more, got %s.' % (name, p[name]))
+        requests = [item_params(item, p) for item in p['servers']]
+        for index, params in enumerate(requests):
+            try:
+                val.validate_migrate_options(params['live_migration'], params['host'], params['force'],
+                                             params['block_migration'], params['source_host'])
+            except val.ValidationError as exc:
+                self.fail_json(msg='servers[%d] (%s): %s Nothing was changed.' % (index, params['server'], exc.msg),
+                               results=[], pending=p['servers'], stopped=None, failed_count=0, elapsed=self.elapsed())
+
+        watermark = self._watermark() if requests else None
+        results = []
+        failed_count = 0
+        stopped = None
+        index = 0
+        for index, params in enumerate(requests):
+            stopped = stop_reason(index, self.started, self.clock(), failed_count, p['max_failures'], p['time_budget'])
+            if stopped:
+                break
+            result = self._migrate(index, params, watermark)
+            results.append(result)
+            failed_count += int(result['failed'])
+        else:
+            index = len(requests)
+        pending = p['servers'][index:]
+        changed = any(r.get('changed') for r in results)
+        summary = dict(results=results, pending=pending, stopped=stopped if pending else None,
+                       failed_count=failed_count, changed=changed, elapsed=self.elapsed())
+        msg = self._message(requests, results, failed_count, pending, summary['stopped'])
+        if failed_count:
+            self.ansible.fail_json(msg=msg, **summary)
+        self.exit_json(msg=msg, **summary)
+
+    def _watermark(self):
+        """Newest migration id before the first write; None (each server reads its history) if unknown."""
+        try:
+            return mig.newest_id(self.api, self.versions)
+        except Exception:  # pylint: disable=broad-except
+            # Not fatal: each migration reads its own history, and reports a connection problem itself.
+            return None
+
+    def _migrate(self, index, params, watermark):
+        started = time.time()
+        attempts = 0
+        while True:
+            attempts += 1
+            migration = ServerMigration(self, params, watermark=watermark, hints=self.hints)
+            ok, result = migration.execute()
+            if ok and migration.timings:
+                # Similar servers migrate in similar times: poll the next one around them.
+                self.hints.update(migration.timings)
+            for warning in migration.warnings:
+                self.ansible.warn('%s: %s' % (params['server'], warning))
+            resumable = params['source_host'] or params['host'] or not result.get('changed')
+            if ok or attempts > self.params['retries'] or not resumable or not is_transient(result):
+                break
+            self.sleep(self.params['retry_delay'])
+        result.update(index=index, failed=not ok, attempts=attempts, started=round(started, 3),
+                      finished=round(time.time(), 3))
+        return result
+
+    @staticmethod
+    def _message(requests, results, failed_count, pending, stopped):
+        moved = len([r for r in results if not r['failed'] and r.get('changed')])
+        text = '%d of %d servers attempted: %d changed, %d unchanged, %d failed.' % (
+            len(results), len(results) + len(pending), moved, len(results) - moved - failed_count, failed_count)
+        if pending:
+            text += ' %d not attempted (%s).' % (len(pending), {
+                'time_budget': 'time budget used up; call again with the pending items',
+                'max_failures': 'more failures than max_failures'}[stopped])
+        failures = ['%s: %s' % ((r.get('server_before') or {}).get('name') or requests[r['index']]['server'], r.get('msg'))
+                    for r in results if r['failed']]
+        if failures:
+            text += ' Failures: ' + ' | '.join(failures)
+        return text
+
+
+def main():
+    module = ServerMigrateSequenceModule()
+    module()
+
+
+if __name__ == '__main__':
+    main()
