@@ -102,11 +102,8 @@ hosts:
       elements: dict
 '''
 
-from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
-from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
-from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
-from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers, looks_like_uuid
+from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
 
 
 class ComputeHostInfoModule(NovaOpsModule):
@@ -120,84 +117,7 @@ class ComputeHostInfoModule(NovaOpsModule):
 
     def run(self):
         p = self.params
-        self.step = 'listing compute services'
-        services = hst.list_services(self.api, self.versions)
-        selected = hst.select_services(services, p['host'], p['zone'], p['enabled_only'])
-        if not selected:
-            return self.exit_json(hosts=[])
-
-        self.step = 'listing hypervisors'
-        hypervisors = hst.hypervisors_by_host(hst.list_hypervisors(self.api, self.versions, with_servers=True))
-        placement = None
-        placement_broken = False
-        result = []
-        for service in selected:
-            host = service['host']
-            hypervisor = (hypervisors.get(host) or [None])[0]
-            capacity = None
-            if hypervisor is not None and not placement_broken:
-                if placement is None:
-                    placement = self.placement_proxy()
-                    placement_broken = placement is None
-                if placement is not None:
-                    self.step = 'reading Placement for %s' % host
-                    capacity, placement_broken = self._placement_capacity(placement, hypervisor)
-            if capacity is None:
-                capacity = hst.capacity_from_hypervisor(hypervisor)
-                if capacity is not None:
-                    capacity['source'] = 'hypervisor'
-            entry = {
-                'host': host,
-                'zone': service.get('zone'),
-                'service': service,
-                'hypervisor': hst.normalize_hypervisor(hypervisor) if hypervisor is not None else None,
-                'capacity': capacity,
-                'server_count': self._count(hypervisor, self.versions.max >= mv.V_SERVICE_UUID),
-            }
-            if p['with_servers']:
-                self.step = 'listing the servers of %s' % host
-                servers = list_servers(self.api, mv.choose_server_read(self.versions), {'host': host})
-                entry['servers'] = [hst.server_summary(s) for s in servers]
-                entry['server_count'] = len(entry['servers'])
-            result.append(entry)
-        self.exit_json(hosts=result)
-
-    @staticmethod
-    def _count(hypervisor, asked_for_servers):
-        """Servers on the hypervisor: the ``servers`` list (with_servers, >= 2.53; absent means none
-        before 2.75), else ``running_vms`` (below 2.88)."""
-        if hypervisor is None:
-            return None
-        if isinstance(hypervisor.get('servers'), list):
-            return len(hypervisor['servers'])
-        if hypervisor.get('running_vms') is not None:
-            return hypervisor['running_vms']
-        return 0 if asked_for_servers else None
-
-    @staticmethod
-    def _placement_capacity(placement, hypervisor):
-        """Returns ``(capacity or None, placement_unusable)`` from the openstacksdk placement proxy.
-
-        The resource provider UUID is the hypervisor ID from microversion 2.53;
-        with older (integer) IDs the provider is looked up by the node name.
-        """
-        try:
-            provider = str(hypervisor.get('id'))
-            if not looks_like_uuid(provider):
-                providers = list(placement.resource_providers(name=hypervisor.get('hypervisor_hostname')))
-                if len(providers) != 1:
-                    return None, False
-                provider = providers[0].id
-            inventories = dict((inv.resource_class, nova_body(inv))
-                               for inv in placement.resource_provider_inventories(provider))
-            usages = placement.fetch_resource_provider_usages(provider).usages
-        except Exception as exc:  # pylint: disable=broad-except
-            status = getattr(exc, 'status_code', None)
-            # 404: this provider is unknown, other hosts may still work; anything else: stop using Placement.
-            return None, status != 404
-        capacity = hst.capacity_from_placement(inventories, usages)
-        capacity['source'] = 'placement'
-        return capacity, False
+        self.exit_json(hosts=read_host_facts(self, p['host'], p['zone'], p['enabled_only'], p['with_servers']))
 
 
 def main():

@@ -57,8 +57,8 @@ options:
     description:
       - Host facts, as returned in RV(novaops.migration.compute_host_info#module:hosts) (service, zone and capacity
         of every compute host).
-      - When unset, only the compute services are read and capacity is unknown (the capacity check then passes
-        with a warning).
+      - When unset, the module reads them itself (as M(novaops.migration.compute_host_info) does; with
+        O(capacity_check=false) only the compute services are read), and returns them in RV(hosts).
     type: list
     elements: dict
   live_migrate_active:
@@ -166,6 +166,14 @@ compute_api:
   returned: always
   type: dict
   sample: {"min": "2.1", "max": "2.96"}
+hosts:
+  description:
+    - The host facts the plan was made with, O(hosts) or those the module read (same keys as
+      RV(novaops.migration.compute_host_info#module:hosts); only the service keys with O(capacity_check=false)).
+      Pass them to the next plan of the same run to skip the reads.
+  returned: always
+  type: list
+  elements: dict
 plan:
   description: The plan.
   returned: always
@@ -242,6 +250,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import microvers
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
 from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers
 
 V_PINNED_AZ = (2, 96)
@@ -293,18 +302,15 @@ class MigrationPlanModule(NovaOpsModule):
 
         hosts = p['hosts']
         if hosts is None:
-            self.step = 'listing compute services'
-            hosts = hst.list_services(self.api, versions)
+            # Read here rather than in a compute_host_info task: one module start-up, one token less.
+            hosts = read_host_facts(self) if p['capacity_check'] else hst.list_services(self.api, versions)
 
         try:
             planner = self._restore if p['mode'] == 'restore' else self._evacuate
             plan = planner(p['host'], hosts, options)
         except evac.PlanError as exc:
             raise ValidationError(str(exc)) from None
-        if p['hosts'] is None and plan.get('capacity') and p['capacity_check']:
-            plan['warnings'].append('Host capacity was not given (hosts), so the capacity check could not compare '
-                                    'anything.')
-        self.exit_json(plan=plan, compute_api={'min': mv.fmt(versions.min), 'max': mv.fmt(versions.max)},
+        self.exit_json(plan=plan, hosts=hosts, compute_api={'min': mv.fmt(versions.min), 'max': mv.fmt(versions.max)},
                        check_mode=bool(self.check_mode))
 
     # ----- reads ------------------------------------------------------------

@@ -361,7 +361,7 @@ def placement_proxy(answers):
 
 
 def test_placement_capacity_by_uuid_and_by_name():
-    from ansible_collections.novaops.migration.plugins.modules.compute_host_info import ComputeHostInfoModule
+    from ansible_collections.novaops.migration.plugins.module_utils.host_facts import placement_capacity
     answers = {
         '/resource_providers': {'resource_providers': [{'uuid': RP, 'name': 'compute-1', 'generation': 1}]},
         '/resource_providers/%s/inventories' % RP: {
@@ -370,21 +370,21 @@ def test_placement_capacity_by_uuid_and_by_name():
         '/resource_providers/%s/usages' % RP: {'resource_provider_generation': 1, 'usages': {'VCPU': 3}},
     }
     placement, fake = placement_proxy(answers)
-    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': RP})
+    cap, broken = placement_capacity(placement, {'id': RP})
     assert not broken and cap['vcpus']['total'] == 8 and cap['vcpus']['free'] == 5 and cap['source'] == 'placement'
     assert cap['memory_mb'] is None
     assert [c[1] for c in fake.calls] == ['/resource_providers/%s/inventories' % RP, '/resource_providers/%s/usages' % RP]
     placement, fake = placement_proxy(answers)
-    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': 3, 'hypervisor_hostname': 'compute-1'})
+    cap, broken = placement_capacity(placement, {'id': 3, 'hypervisor_hostname': 'compute-1'})
     assert cap['vcpus']['used'] == 3
     assert fake.calls[0][1:4:2] == ('/resource_providers', {'name': 'compute-1'})
 
 
 def test_placement_errors_fall_back():
-    from ansible_collections.novaops.migration.plugins.modules.compute_host_info import ComputeHostInfoModule
+    from ansible_collections.novaops.migration.plugins.module_utils.host_facts import placement_capacity
     placement, _fake = placement_proxy({'/resource_providers/%s/inventories' % RP: sdk_fake.HttpError(404)})
-    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': RP})
+    cap, broken = placement_capacity(placement, {'id': RP})
     assert cap is None and broken is False  # unknown provider: try the next host
     placement, _fake = placement_proxy({'/resource_providers/%s/inventories' % RP: sdk_fake.HttpError(503)})
-    cap, broken = ComputeHostInfoModule._placement_capacity(placement, {'id': RP})
+    cap, broken = placement_capacity(placement, {'id': RP})
     assert cap is None and broken is True  # placement unusable: stop asking
