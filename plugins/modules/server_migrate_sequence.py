@@ -93,6 +93,15 @@ options:
     description: Seconds between two tries of the same server.
     type: float
     default: 5
+  stop_if_interrupted:
+    description:
+      - Before each new migration, check that the C(ansible-playbook) run that started the module is still there. Ansible
+        runs modules in a session of their own, so a Ctrl-C or a killed run does not stop a running module; with this
+        check the migration in progress is finished, but no new one is started (RV(stopped) is V(interrupted)).
+      - The check reads the parent processes in C(/proc) (Linux) and whether the result pipe still has a reader.
+        Set V(false) when running the module with C(async), where the module is detached on purpose.
+    type: bool
+    default: true
   timeout:
     description: Seconds to wait for each server's migration, its confirmation and checks (per server, not in total).
     type: int
@@ -160,7 +169,9 @@ pending:
   type: list
   elements: dict
 stopped:
-  description: Why items are pending, V(time_budget) or V(max_failures), or null when every item was attempted.
+  description:
+    - Why items are pending, V(time_budget), V(max_failures) or V(interrupted) (the run that started the module has
+      gone, see O(stop_if_interrupted)), or null when every item was attempted.
   returned: always
   type: str
 failed_count:
@@ -178,6 +189,7 @@ import time
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
+from ansible_collections.novaops.migration.plugins.module_utils.controller_watch import ControllerWatch
 from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import TRANSIENT_HTTP_STATUSES
 
@@ -212,8 +224,10 @@ def is_transient(result):
     return 'Connect' in (result.get('error_type') or '')
 
 
-def stop_reason(index, started, now, failed_count, max_failures, time_budget):
+def stop_reason(index, started, now, failed_count, max_failures, time_budget, interrupted=False):
     """Why the item at ``index`` is not started (None: start it)."""
+    if interrupted:
+        return 'interrupted'
     if failed_count > max_failures:
         return 'max_failures'
     if index > 0 and time_budget and now - started >= time_budget:
@@ -231,6 +245,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         time_budget=dict(type='float', default=0),
         retries=dict(type='int', default=2),
         retry_delay=dict(type='float', default=5),
+        stop_if_interrupted=dict(type='bool', default=True),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -252,13 +267,15 @@ class ServerMigrateSequenceModule(NovaOpsModule):
                 self.fail_json(msg='servers[%d] (%s): %s Nothing was changed.' % (index, params['server'], exc.msg),
                                results=[], pending=p['servers'], stopped=None, failed_count=0, elapsed=self.elapsed())
 
+        watch = ControllerWatch() if p['stop_if_interrupted'] else None
         watermark = self._watermark() if requests else None
         results = []
         failed_count = 0
         stopped = None
         index = 0
         for index, params in enumerate(requests):
-            stopped = stop_reason(index, self.started, self.clock(), failed_count, p['max_failures'], p['time_budget'])
+            stopped = stop_reason(index, self.started, self.clock(), failed_count, p['max_failures'], p['time_budget'],
+                                  interrupted=index > 0 and watch is not None and watch.gone())
             if stopped:
                 break
             result = self._migrate(index, params, watermark)
@@ -311,7 +328,8 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         if pending:
             text += ' %d not attempted (%s).' % (len(pending), {
                 'time_budget': 'time budget used up; call again with the pending items',
-                'max_failures': 'more failures than max_failures'}[stopped])
+                'max_failures': 'more failures than max_failures',
+                'interrupted': 'the run that started this module has gone; re-run to resume'}[stopped])
         failures = ['%s: %s' % ((r.get('server_before') or {}).get('name') or requests[r['index']]['server'], r.get('msg'))
                     for r in results if r['failed']]
         if failures:

@@ -149,3 +149,19 @@ def test_check_mode_predicts_each_server_and_writes_nothing(run, fake):
     assert not failed, result['msg']
     assert result['changed'] is True and all(r['action'] == 'migrate' for r in result['results'])
     assert posts(fake) == []
+
+
+def test_an_interrupted_run_finishes_the_migration_in_progress_and_starts_no_other(run, fake, monkeypatch):
+    checks = []
+
+    class GoneAfterFirst(object):
+        def gone(self):
+            checks.append(1)
+            return True
+
+    monkeypatch.setattr(sms, 'ControllerWatch', GoneAfterFirst)
+    result, failed = run(sms, drain(fake), fake)
+    assert not failed, result['msg']
+    assert len(result['results']) == 1 and result['results'][0]['migration']['status'] == 'confirmed'
+    assert result['stopped'] == 'interrupted' and len(result['pending']) == 2 and checks == [1]
+    assert 're-run to resume' in result['msg']

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Notice that the ansible-playbook run that started a module has gone away.
+
+Ansible runs each task in a worker process of its own session, so neither a Ctrl-C nor a killed
+ansible-playbook reaches a running module: it carries on as an orphan.  For a module that migrates one
+server that is harmless (it finishes that server).  A module that migrates many must not start new
+migrations for an operator who has stopped the run, so it asks :meth:`ControllerWatch.gone` before
+each one.
+
+Two signs, either is enough:
+* the pipe the module writes its result to has no reader any more (the worker was terminated);
+* a process above the module was re-parented (its parent exited), read from ``/proc`` on Linux:
+  the worker's parent is ansible-playbook itself, so a killed controller shows here even while the
+  worker lives on.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import select
+
+# Module -> sh -> sh -> worker -> ansible-playbook (local connection, measured with ansible-core 2.19): four parent
+# links reach the controller.  Going higher would watch the operator's shell, which may exit on purpose (nohup).
+DEPTH = 4
+
+
+def read_ppid(pid, proc_root='/proc'):
+    """Parent pid of ``pid`` from /proc/<pid>/stat, or None when unknown (no /proc, process gone)."""
+    try:
+        with open('%s/%d/stat' % (proc_root, pid)) as handle:
+            stat = handle.read()
+    except (IOError, OSError, ValueError):
+        return None
+    # The command name (field 2) is in parentheses and may hold spaces: parse after the last ')'.
+    fields = stat[stat.rfind(')') + 2:].split()
+    try:
+        return int(fields[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def ancestry(pid, ppid_of, depth=DEPTH):
+    """``[(pid, parent), ...]`` walking up from ``pid``, stopping at init or an unknown parent."""
+    links = []
+    for _level in range(depth):
+        parent = ppid_of(pid)
+        if parent is None or parent <= 1:
+            break
+        links.append((pid, parent))
+        pid = parent
+    return links
+
+
+def reader_gone(fd):
+    """True when ``fd`` is a pipe whose reading end is closed (POLLERR/POLLHUP); False if unknown."""
+    if not hasattr(select, 'poll'):
+        return False
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        events = poller.poll(0)
+    except (OSError, ValueError):
+        return False
+    return any(mask & (select.POLLERR | select.POLLHUP) for _fd, mask in events)
+
+
+class ControllerWatch(object):
+    """Remembers the module's ancestry at start; :meth:`gone` says whether it has broken since."""
+
+    def __init__(self, pid=None, ppid_of=read_ppid, fd=1, pipe_check=reader_gone):
+        self.ppid_of = ppid_of
+        self.fd = fd
+        self.pipe_check = pipe_check
+        self.links = ancestry(pid if pid is not None else os.getpid(), ppid_of)
+
+    def gone(self):
+        if self.pipe_check(self.fd):
+            return True
+        return any(self.ppid_of(child) != parent for child, parent in self.links)
