@@ -154,7 +154,7 @@ def main():
         print('  pure migration time         %.1f s (%d x %.1f s)' % (pure, args.servers, args.migration_seconds))
         print('  overhead per server         %.2f s (target <= %.1f s) %s'
               % (overhead, OVERHEAD_TARGET, 'OK' if overhead <= OVERHEAD_TARGET else 'ABOVE TARGET'))
-        print('  median per server           %.2f s wall, %.2f s inside server_migrate'
+        print('  median per server           %.2f s wall, %.2f s inside the migration module'
               % (figures['median_server_wall_seconds'] or 0, figures['median_server_module_seconds'] or 0))
         if migrated:
             print('  requests per migrated server %.1f (%d in total; target <= %d) %s'
