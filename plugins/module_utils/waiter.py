@@ -65,10 +65,9 @@ def expected_schedule(expected, steps=DEFAULT_STEPS, cap=DEFAULT_CAP, fine=0.25,
     each and sees each end within a fraction of a second.
     """
     yield max(fine, 0.9 * float(expected))
-    for _ in range(fine_polls):
+    for _poll in range(fine_polls):
         yield fine
-    for interval in poll_schedule(steps, cap):
-        yield interval
+    yield from poll_schedule(steps, cap)
 
 
 def wait_until(fetch, done, failed=None, timeout=1800, clock=time.monotonic, sleep=time.sleep,

@@ -15,9 +15,9 @@ author: novaops.migration contributors (@novaops)
 description:
   - Runs the migrations of O(servers) strictly one at a time, in the order given, on one connection to the cloud.
     Each migration is exactly what M(novaops.migration.server_migrate) does (same validation, waiting, confirmation
-    and verification: the host changed, the migration record says so, the status is back), so the per-server
-    options mean the same.
-  - Why a sequence module: a module call costs a process start-up, an openstacksdk import, a Keystone token and a
+    and verification that the host changed, the migration record says so and the status is back), so the
+    per-server options mean the same.
+  - A sequence module exists because a module call costs a process start-up, an openstacksdk import, a Keystone token and a
     microversion discovery (about a second and three requests). Host-draining roles pay that once per call rather
     than once per server, and one read of the newest migration id replaces each server's history read.
   - With O(time_budget) the module stops starting new migrations once that many seconds have passed and returns
