@@ -107,6 +107,7 @@ docs: $(STAMP)
 	$(BIN)/antsibull-docs collection --use-current --squash-hierarchy --dest-dir .cache/docs novaops.migration
 	@ls .cache/docs/*_module.rst >/dev/null && ls .cache/docs/*_role.rst >/dev/null && echo "docs: reference written to .cache/docs"
 	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	$(BIN)/python .ci/check_role_docs.py
 
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_evacuation.py
