@@ -1,0 +1,333 @@
+"""The AWX survey of the evacuate_host job template against the playbook and the role's argument spec.
+
+docs/awx/survey-evacuate-host.json asks for the extra vars that playbooks/evacuate_host.yml reads (``host``,
+``targets`` ...); the play turns each into a ``host_evacuation_*`` variable that
+roles/host_evacuation/meta/argument_specs.yml validates.  These tests keep the three files in step:
+a renamed extra var, a renamed role option, a changed type or default fails here with the names involved.
+
+The play's variable expressions are rendered by Ansible's own templating in a child process (so the plugin
+loader it needs does not touch this test process), exactly as they are rendered when AWX passes the answers as
+extra vars.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import jinja2.nodes
+import pytest
+import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+ROOT = Path(__file__).resolve().parents[2]
+SURVEY = ROOT / "docs" / "awx" / "survey-evacuate-host.json"
+PLAYBOOK = ROOT / "playbooks" / "evacuate_host.yml"
+ARGUMENT_SPECS = ROOT / "roles" / "host_evacuation" / "meta" / "argument_specs.yml"
+ROLE = "novaops.migration.host_evacuation"
+PREFIX = "host_evacuation_"
+
+# Survey defaults that differ from the role default on purpose, and why.  An entry that no longer differs fails
+# the test, so this list cannot go stale.
+INTENTIONAL_DEFAULT_DIFFERENCES = {
+    "report": "the role default is under $HOME, which under AWX is /runner inside the job's container and is "
+              "thrown away with it; the survey points at a directory exposed to jobs, so host_restore can read it",
+}
+
+# What AWX's survey_spec endpoint accepts (awx/api/views JobTemplateSurveySpec).
+AWX_TYPES = {"text": str, "textarea": str, "password": str, "multiplechoice": str, "multiselect": str,
+             "integer": int, "float": float}
+# Which survey question types can feed an option of each argument-spec type (after the play's conversion).
+COMPATIBLE = {
+    "str": {"text", "textarea", "password", "multiplechoice"},
+    "path": {"text", "textarea"},
+    "raw": {"text", "textarea", "multiplechoice"},
+    "int": {"integer"},
+    "float": {"float", "integer"},
+    "bool": {"multiplechoice"},
+    "list": {"text", "textarea", "multiselect"},
+}
+# Answers Ansible's bool filter turns into True/False without a deprecation warning.
+BOOLEAN_STRINGS = {"true", "false", "yes", "no", "on", "off", "1", "0"}
+# Names a Jinja expression may read that are not extra vars.
+TEMPLATE_GLOBALS = {"lookup", "query", "q", "now", "omit", "undef", "range", "dict", "lipsum", "namespace"}
+# Sample answers for text questions without a default (the role validates them like any other value).
+TEXT_SAMPLES = {"host": "compute-1", "note": "CHG-1234", "targets": "compute-2, compute-3",
+                "filter": "starts_with(name, 'web-')"}
+SPEC_KEYS = ("type", "required", "default", "choices", "elements", "aliases", "no_log", "options")
+
+RENDER_SCRIPT = r"""
+import json, sys
+from ansible.plugins.loader import init_plugin_loader
+request = json.load(sys.stdin)
+init_plugin_loader(request["collections"])
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
+
+def trusted(value):
+    return trust_as_template(value) if isinstance(value, str) else value
+
+play_vars = {name: trusted(value) for name, value in request["play_vars"].items()}
+results = []
+for answers in request["cases"]:
+    variables = dict(play_vars)
+    variables.update({name: trusted(value) for name, value in answers.items()})
+    templar = Templar(loader=DataLoader(), variables=variables)
+    rendered = {}
+    for name, value in play_vars.items():
+        try:
+            rendered[name] = {"value": templar.template(value)}
+        except Exception as exc:
+            rendered[name] = {"error": "%s: %s" % (type(exc).__name__, exc)}
+    results.append(rendered)
+json.dump(results, sys.stdout)
+"""
+
+
+def _load_yaml(path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.fixture(scope="module")
+def survey():
+    with open(SURVEY, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@pytest.fixture(scope="module")
+def questions(survey):
+    return {question["variable"]: question for question in survey["spec"]}
+
+
+@pytest.fixture(scope="module")
+def play():
+    plays = _load_yaml(PLAYBOOK)
+    assert isinstance(plays, list) and len(plays) == 1, "%s should hold exactly one play" % PLAYBOOK
+    return plays[0]
+
+
+@pytest.fixture(scope="module")
+def play_vars(play):
+    """The play's role variables (``host_evacuation_*``); settings such as ``ansible_pipelining`` are not checked."""
+    return {name: value for name, value in (play.get("vars") or {}).items() if name.startswith(PREFIX)}
+
+
+@pytest.fixture(scope="module")
+def options():
+    specs = _load_yaml(ARGUMENT_SPECS)
+    return specs["argument_specs"]["main"]["options"]
+
+
+def names_read(expression):
+    """Variable names a Jinja expression reads (filters and tests are not names)."""
+    if not isinstance(expression, str):
+        return set()
+    tree = jinja2.Environment().parse(expression)
+    return {node.name for node in tree.find_all(jinja2.nodes.Name) if node.ctx == "load"}
+
+
+def extra_vars_read(play_vars):
+    """Extra vars the play reads: every name its variables read, minus its own variables and template globals."""
+    names = set()
+    for expression in play_vars.values():
+        names |= names_read(expression)
+    return names - set(play_vars) - TEMPLATE_GLOBALS
+
+
+def consumers(variable, play_vars, options):
+    """The role variables a survey variable reaches: play variables reading it, or the option itself (extra vars win)."""
+    reached = sorted(name for name, expression in play_vars.items() if variable in names_read(expression))
+    if variable.startswith(PREFIX) and variable in options and variable not in reached:
+        reached.append(variable)
+    return reached
+
+
+def known_consumers(variable, play_vars, options):
+    """:func:`consumers` that are role options (the others fail test_every_survey_variable_reaches_a_role_option)."""
+    return [name for name in consumers(variable, play_vars, options) if name in options]
+
+
+def render(play_vars, cases):
+    """Render the play's variables for each dict of answers with Ansible's templating (child process)."""
+    request = {"collections": [str(ROOT / ".venv" / "collections")],
+               "play_vars": play_vars, "cases": cases}
+    proc = subprocess.run([sys.executable, "-c", RENDER_SCRIPT], input=json.dumps(request), capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert proc.returncode == 0, "rendering the play variables failed:\n%s" % proc.stderr
+    return json.loads(proc.stdout)
+
+
+def validator(options):
+    spec = {name: {key: value for key, value in option.items() if key in SPEC_KEYS}
+            for name, option in options.items()}
+    return ArgumentSpecValidator(spec)
+
+
+def default_answers(questions):
+    """What AWX passes when nobody changes a default, with samples for required questions that have none."""
+    answers = {}
+    for name, question in questions.items():
+        if question.get("default") not in (None, ""):
+            answers[name] = question["default"]
+        elif question.get("required"):
+            answers[name] = TEXT_SAMPLES.get(name, "sample")
+        elif "default" in question:
+            answers[name] = question["default"]
+    return answers
+
+
+def choices_of(question):
+    """Choices as a list (AWX accepts a list or a newline-separated string; also used for multiselect defaults)."""
+    choices = question.get("choices")
+    if isinstance(choices, str):
+        return [choice for choice in choices.splitlines() if choice.strip()]
+    return list(choices or [])
+
+
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_survey_is_a_valid_awx_survey_spec(survey):
+    """The checks AWX applies on POST /api/v2/job_templates/N/survey_spec/, so the file can be posted as it is."""
+    for field, kind in (("name", str), ("description", str), ("spec", list)):
+        assert isinstance(survey.get(field), kind), "survey field %r must be a %s" % (field, kind.__name__)
+    assert survey["spec"], "the survey has no questions"
+    seen = set()
+    for index, question in enumerate(survey["spec"]):
+        where = "survey question %d (%s)" % (index, question.get("variable"))
+        for field in ("type", "question_name", "variable"):
+            assert isinstance(question.get(field), str) and question[field], "%s: %r must be a string" % (where, field)
+        assert isinstance(question.get("required"), bool), "%s: 'required' must be a boolean" % where
+        assert question["variable"] not in seen, "%s: variable defined twice" % where
+        seen.add(question["variable"])
+        assert question["type"] in AWX_TYPES, "%s: type %r is not an AWX survey type" % (where, question["type"])
+        default = question.get("default")
+        if default not in (None, ""):
+            assert isinstance(default, AWX_TYPES[question["type"]]) and not isinstance(default, bool), (
+                "%s: default %r is not a valid %s default" % (where, default, question["type"]))
+        for limit in ("min", "max"):
+            if question.get(limit) is not None:
+                assert isinstance(question[limit], int), "%s: %r must be an integer" % (where, limit)
+        if question["type"] in ("multiplechoice", "multiselect"):
+            choices = choices_of(question)
+            assert choices, "%s: a %s question needs choices" % (where, question["type"])
+            defaults = [default] if question["type"] == "multiplechoice" else choices_of({"choices": default})
+            for value in defaults:
+                if value not in (None, ""):
+                    assert value in choices, "%s: default %r is not one of %s" % (where, value, choices)
+        if question["type"] == "integer" and default not in (None, ""):
+            assert question.get("min") is None or default >= question["min"], "%s: default below min" % where
+            assert question.get("max") is None or default <= question["max"], "%s: default above max" % where
+
+
+def test_play_runs_the_role(play):
+    roles = [entry.get("role") if isinstance(entry, dict) else entry for entry in play.get("roles") or []]
+    assert roles == [ROLE], "%s should run %s (found %s)" % (PLAYBOOK.name, ROLE, roles)
+
+
+def test_play_only_sets_role_options(play_vars, options):
+    """Every host_evacuation_* variable the play sets is an option of the role (catches a renamed option)."""
+    unknown = sorted(set(play_vars) - set(options))
+    assert not unknown, ("%s sets %s, which %s does not define (renamed option?). Options: %s"
+                         % (PLAYBOOK.name, ", ".join(unknown), ARGUMENT_SPECS.relative_to(ROOT), ", ".join(sorted(options))))
+
+
+def test_survey_asks_for_exactly_the_extra_vars_the_playbook_reads(questions, play_vars):
+    read = extra_vars_read(play_vars)
+    asked = set(questions)
+    assert not asked - read, ("the survey asks for %s, which %s does not read (renamed extra var?). It reads: %s"
+                              % (", ".join(sorted(asked - read)), PLAYBOOK.name, ", ".join(sorted(read))))
+    assert not read - asked, ("%s reads the extra vars %s, which the survey does not ask for"
+                              % (PLAYBOOK.name, ", ".join(sorted(read - asked))))
+
+
+def test_every_survey_variable_reaches_a_role_option(questions, play_vars, options):
+    for variable in questions:
+        reached = consumers(variable, play_vars, options)
+        assert reached, "survey variable %r is not read by any variable of %s" % (variable, PLAYBOOK.name)
+        for option in reached:
+            assert option in options, (
+                "survey variable %r feeds %s in %s, which is not an option of %s (renamed option?). Options: %s"
+                % (variable, option, PLAYBOOK.name, ARGUMENT_SPECS.relative_to(ROOT), ", ".join(sorted(options))))
+
+
+def test_survey_types_fit_the_option_types(questions, play_vars, options):
+    for variable, question in questions.items():
+        for option_name in known_consumers(variable, play_vars, options):
+            option = options[option_name]
+            option_type = option.get("type", "str")
+            qtype = question["type"]
+            assert qtype in COMPATIBLE.get(option_type, set()), (
+                "survey variable %r is a %s question but feeds %s of type %s (allowed: %s)"
+                % (variable, qtype, option_name, option_type, ", ".join(sorted(COMPATIBLE.get(option_type, ())))))
+            choices = choices_of(question)
+            if option.get("choices") and choices:
+                outside = sorted(set(choices) - {str(choice) for choice in option["choices"]})
+                assert not outside, ("survey variable %r offers %s, which %s does not accept (choices: %s)"
+                                     % (variable, outside, option_name, option["choices"]))
+            if option_type == "bool":
+                outside = sorted({str(choice).lower() for choice in choices} - BOOLEAN_STRINGS)
+                assert not outside, "survey variable %r feeds the boolean %s but offers %s" % (
+                    variable, option_name, outside)
+
+
+def test_required_options_are_required_in_the_survey(questions, play_vars, options):
+    for option_name, option in sorted(options.items()):
+        if not option.get("required"):
+            continue
+        feeding = [variable for variable in questions if option_name in consumers(variable, play_vars, options)]
+        assert feeding, "the role requires %s, but no survey question feeds it" % option_name
+        for variable in feeding:
+            assert questions[variable]["required"], (
+                "the role requires %s, so survey variable %r must be required" % (option_name, variable))
+            assert questions[variable].get("default") in (None, ""), (
+                "survey variable %r feeds the required %s and must have no default" % (variable, option_name))
+
+
+def test_survey_defaults_agree_with_the_role_defaults(questions, play_vars, options):
+    answers = default_answers(questions)
+    rendered = render(play_vars, [answers])[0]
+    for variable, question in questions.items():
+        if question.get("default") in (None, "") and "default" not in question:
+            continue
+        for option_name in known_consumers(variable, play_vars, options):
+            option = options[option_name]
+            if "default" not in option:
+                continue  # the role has no default (for example the cloud): any survey default is a choice
+            result = rendered[option_name]
+            assert "error" not in result, "rendering %s failed: %s" % (option_name, result.get("error"))
+            agrees = result["value"] == option["default"]
+            if variable in INTENTIONAL_DEFAULT_DIFFERENCES:
+                assert not agrees, ("survey variable %r is listed as an intentional default difference but now "
+                                    "agrees with %s; remove it from the list" % (variable, option_name))
+                continue
+            assert agrees, ("survey default %r of %r gives %s=%r, but the role default is %r"
+                            % (question.get("default"), variable, option_name, result["value"], option["default"]))
+    stale = sorted(set(INTENTIONAL_DEFAULT_DIFFERENCES) - set(questions))
+    assert not stale, "intentional default differences for variables the survey no longer has: %s" % stale
+
+
+def test_every_answer_passes_the_role_argument_spec(questions, play_vars, options):
+    """Each choice, integer limit and the defaults, turned into role variables by the play, validate cleanly."""
+    base = default_answers(questions)
+    cases = [dict(base)]
+    for variable, question in questions.items():
+        values = []
+        if question["type"] in ("multiplechoice", "multiselect"):
+            values = choices_of(question) if question["type"] == "multiplechoice" else [choices_of(question)]
+        elif question["type"] in ("integer", "float"):
+            values = [question[limit] for limit in ("min", "max") if question.get(limit) is not None]
+        elif variable in TEXT_SAMPLES:
+            values = [TEXT_SAMPLES[variable]]
+        cases.extend(dict(base, **{variable: value}) for value in values)
+    check = validator(options)
+    for answers, rendered in zip(cases, render(play_vars, cases), strict=True):
+        errors = {name: result["error"] for name, result in rendered.items() if "error" in result}
+        assert not errors, "answers %s: the play could not render %s" % (answers, errors)
+        parameters = {name: result["value"] for name, result in rendered.items()}
+        outcome = check.validate(parameters)
+        messages = [str(error) for error in outcome.errors]
+        assert not messages, "answers %s give role variables %s that fail the argument spec: %s" % (
+            answers, parameters, "; ".join(messages))
