@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`ansible-doc -t role` must show every role's argument spec in full (issue 5, release hygiene).
 
 For each roles/<name>/meta/argument_specs.yml, asks ansible-doc for novaops.migration.<name> as JSON and checks
