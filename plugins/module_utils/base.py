@@ -103,6 +103,12 @@ HTTP_HINTS = {
     503: 'The service is temporarily unavailable; retry later (the request id helps in the service logs).',
 }
 
+# Nova's 409 when the nova-compute service of the server's host is down (ServiceUnavailable): the generic 409 hint
+# ("busy, locked") would send the operator looking in the wrong place.
+SERVICE_DOWN_DETAIL = 'service is unavailable'
+SERVICE_DOWN_HINT = ('The nova-compute service of the server\'s host is down, so Nova cannot act on the server: bring the '
+                     'service back (or, if the host is dead, use evacuate instead of migration) and retry.')
+
 
 def _request_id(exc):
     response = getattr(exc, 'response', None)
@@ -137,6 +143,8 @@ def describe_exception(exc, step=None):
         if request_id and request_id not in msg:
             msg += ' (request id %s)' % request_id
         hint = HTTP_HINTS.get(status)
+        if status == 409 and SERVICE_DOWN_DETAIL in str(details).lower():
+            hint = SERVICE_DOWN_HINT
         if hint is None and status >= 500:
             hint = 'The cloud had an internal error; look up the request id in the service logs and retry.'
         if hint:

@@ -261,6 +261,11 @@ def test_describe_http_error_has_status_message_request_id_and_hint():
     assert data['http_status'] == 409 and data['request_id'] == 'req-123'
 
 
+def test_describe_409_service_down_points_to_the_compute_service_not_the_server():
+    msg, _data = base.describe_exception(HttpError(409, 'Service is unavailable at this time.'), 'starting the cold migration')
+    assert 'nova-compute service' in msg and 'busy' not in msg
+
+
 def test_describe_403_points_to_admin_role():
     msg, _data = base.describe_exception(HttpError(403, 'Policy does not allow'))
     assert 'admin role' in msg
