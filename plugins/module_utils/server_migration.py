@@ -111,7 +111,9 @@ class ServerMigration(object):
     def failure_result(self, exc):
         # Imported here: base imports AnsibleModule, which this file does not need otherwise.
         from ansible_collections.novaops.migration.plugins.module_utils.base import describe_exception
-        msg, data = describe_exception(exc, None if isinstance(exc, NovaOpsError) else self.step)
+        # The session's step is set only while it connects or discovers versions, and names the finer failure.
+        step = self.session.step or self.step
+        msg, data = describe_exception(exc, None if isinstance(exc, NovaOpsError) else step)
         data.setdefault('elapsed', self.elapsed())
         data.setdefault('changed', bool(self.changed_so_far))
         for key, value in self.context().items():

@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+"""ServerMigration on its own: what it reports when the session cannot even connect."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration
+
+
+class ConnectFailure(Exception):
+    """Looks like keystoneauth's, which describe_exception recognises by module and name."""
+
+
+ConnectFailure.__module__ = 'keystoneauth1.exceptions.connection'
+
+
+class UnreachableCloud(object):
+    check_mode = False
+    step = None
+
+    @staticmethod
+    def clock():
+        return 0.0
+
+    @property
+    def api(self):
+        self.step = 'connecting to the cloud'
+        raise ConnectFailure('Unable to establish connection to https://keystone.example.com:5000/v3')
+
+
+def test_a_connection_failure_names_the_connection_step_and_changes_nothing():
+    ok, result = ServerMigration(UnreachableCloud(), {'server': 'web-1', 'source_host': 'compute-1'}).execute()
+    assert not ok and result['changed'] is False
+    assert result['msg'].startswith('Failed while connecting to the cloud: ConnectFailure')
+    assert 'check auth_url' in result['msg'] and result['error_type'] == 'ConnectFailure'
+    assert result['server_before'] is None and result['action'] == 'none'
