@@ -13,8 +13,10 @@ author: novaops.migration contributors (@novaops)
 description:
   - Used by the P(novaops.migration.host_evacuation#role) and P(novaops.migration.host_restore#role) roles after each
     M(novaops.migration.server_migrate_sequence) call, on its registered result or on C(ansible_failed_result).
-  - Each server the call attempted becomes an entry like the one of P(novaops.migration.migration_record#filter),
-    matched to its plan entry by position.
+  - "Each server the call attempted becomes an entry, matched to its plan entry by position, with the original host,
+    the destination, the migration id and status, the start and end times, the elapsed seconds, the outcome
+    (V(moved), V(already_moved) or V(failed)) with its reason, and C(progress), the line
+    C([i/N] name: src -> dst (12.3 s))."
   - A call that failed before attempting any server (no or empty C(results)) becomes one failed entry for the first planned
     server, with the call's error as the reason, so the failure is reported and counted, never lost.
 options:

@@ -247,7 +247,7 @@ def _iso(timestamp):
 
 
 def migration_record(result, server, started, finished):
-    """The report entry of one server after its ``server_migrate`` call (success or failure).
+    """The report entry of one server after its migration (one item of a server_migrate_sequence result, or a failure).
 
     :param result: the registered result of the task (``ansible_failed_result`` on failure).
     :param server: the plan entry of the server (``migration_plan`` ``plan.actions`` item).
