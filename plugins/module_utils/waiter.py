@@ -59,12 +59,19 @@ def poll_schedule(steps=DEFAULT_STEPS, cap=DEFAULT_CAP):
 def expected_schedule(expected, steps=DEFAULT_STEPS, cap=DEFAULT_CAP, fine=0.25, fine_polls=4):
     """Intervals for a wait that is expected to take about ``expected`` seconds.
 
-    Sleep through most of it (90 %), poll every ``fine`` seconds around the
-    expected end, then fall back to :func:`poll_schedule` if it runs longer.
-    A run of similar migrations (a host drain) then costs one or two polls
-    each and sees each end within a fraction of a second.
+    Wait through most of it (90 %) without the fine polls of the fixed
+    schedule, but never longer than ``cap`` between two polls, so a failure
+    early in a long migration shows as quickly as on the fixed schedule.
+    Then poll every ``fine`` seconds around the expected end, and fall back
+    to :func:`poll_schedule` if it runs longer.  A run of similar migrations
+    (a host drain) then costs one or two polls each for short ones, and sees
+    each end within a fraction of a second.
     """
-    yield max(fine, 0.9 * float(expected))
+    quiet = max(fine, 0.9 * float(expected))
+    while quiet > cap:
+        yield cap
+        quiet -= cap
+    yield quiet
     for _poll in range(fine_polls):
         yield fine
     yield from poll_schedule(steps, cap)

@@ -187,7 +187,16 @@ def test_is_transient_error_by_status(status, expected):
 
 
 def test_expected_schedule_sleeps_through_most_then_polls_finely_then_falls_back():
-    steps = list(itertools.islice(expected_schedule(10.0), 8))
-    assert steps[0] == 9.0 and steps[1:5] == [0.25] * 4
+    steps = list(itertools.islice(expected_schedule(3.0), 8))
+    assert steps[0] == 2.7 and steps[1:5] == [0.25] * 4
     assert steps[5:] == list(itertools.islice(poll_schedule(), 3))
+    assert list(itertools.islice(expected_schedule(10.0), 4)) == [3.0, 3.0, 3.0, 0.25]
     assert next(expected_schedule(0.05)) == 0.25
+
+
+def test_expected_schedule_of_a_long_wait_still_polls_at_the_cap():
+    steps = list(itertools.islice(expected_schedule(600.0), 200))
+    assert max(steps) <= 3.0
+    # 540 s of quiet waiting in capped steps, then the fine polls around the expected end.
+    quiet = steps[:steps.index(0.25)]
+    assert abs(sum(quiet) - 540.0) < 1e-6 and len(quiet) == 180
