@@ -103,6 +103,8 @@ class ServerMigration(object):
     # ----- entry point ------------------------------------------------------
     def execute(self):
         """Run the migration; ``(True, result)`` on success, ``(False, failure)`` otherwise."""
+        # A connection attempt that failed for an earlier migration of a sequence leaves its step on the session.
+        self.session.step = None
         try:
             return True, self.run()
         except Exception as exc:  # pylint: disable=broad-except

@@ -34,3 +34,24 @@ def test_a_connection_failure_names_the_connection_step_and_changes_nothing():
     assert result['msg'].startswith('Failed while connecting to the cloud: ConnectFailure')
     assert 'check auth_url' in result['msg'] and result['error_type'] == 'ConnectFailure'
     assert result['server_before'] is None and result['action'] == 'none'
+
+
+class FlakyThenBrokenServer(UnreachableCloud):
+    """Connects on the second try; then the server lookup fails with a plain API error."""
+
+    tries = 0
+
+    @property
+    def api(self):
+        FlakyThenBrokenServer.tries += 1
+        if FlakyThenBrokenServer.tries == 1:
+            return UnreachableCloud.api.fget(self)
+        raise ValueError('unexpected body')
+
+
+def test_a_failed_connection_does_not_label_the_next_migrations_failure():
+    session = FlakyThenBrokenServer()
+    first_ok, first = ServerMigration(session, {'server': 'web-1'}).execute()
+    second_ok, second = ServerMigration(session, {'server': 'web-2'}).execute()
+    assert not first_ok and 'connecting to the cloud' in first['msg']
+    assert not second_ok and second['msg'].startswith('Failed while looking up the server: Unexpected ValueError')
