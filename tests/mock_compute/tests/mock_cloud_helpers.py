@@ -1,6 +1,9 @@
 """Helpers shared by the mock compute tests (imported by name; conftest stays fixtures-only)."""
 
+import json
 import time
+import urllib.error
+import urllib.request
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02, message="condition"):
@@ -33,3 +36,20 @@ def nova_error(body):
     name, fault = next(iter(body.items()))
     assert set(fault) >= {"code", "message"}, body
     return name, fault["code"], fault["message"]
+
+
+def raw_request(mock_cloud, method, path, data=b"", headers=None):
+    """(status, parsed JSON or the raw text) for bytes sent as they are: for bodies ``json.dumps`` cannot write."""
+    if isinstance(data, str):
+        data = data.encode()
+    req = urllib.request.Request(mock_cloud.url + path, data=data or None, method=method,
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    try:
+        return status, json.loads(raw) if raw else None
+    except ValueError:
+        return status, raw.decode(errors="replace")

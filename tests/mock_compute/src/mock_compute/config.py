@@ -1,6 +1,7 @@
 """Runtime configuration shared by the models and the HTTP layer."""
 
 import dataclasses
+import math
 import re
 
 MIN_MICROVERSION = "2.1"
@@ -16,6 +17,20 @@ def parse_version(text):
     if not match:
         raise ValueError("invalid microversion %r" % (text,))
     return int(match.group(1)), int(match.group(2))
+
+
+def _seconds(name, value):
+    """A duration as a float; NaN, infinity (JSON 1e400) and ints beyond float range are refused,
+    as they would pass a "< 0" check and then break every workflow and the JSON of /mock/state."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("%s must be a finite number >= 0" % name)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number) or number < 0:
+        raise ValueError("%s must be a finite number >= 0" % name)
+    return number
 
 
 @dataclasses.dataclass
@@ -34,15 +49,14 @@ class MockConfig:
         version = parse_version(self.max_microversion)
         if not parse_version(MIN_MICROVERSION) <= version <= parse_version(ABSOLUTE_MAX_MICROVERSION):
             raise ValueError("max_microversion must be between %s and %s" % (MIN_MICROVERSION, ABSOLUTE_MAX_MICROVERSION))
+        if not all(isinstance(name, str) for name in self.extensions):
+            raise ValueError("extensions must be a list of strings")
         self.extensions = tuple(dict.fromkeys(self.extensions))
         unknown = [name for name in self.extensions if name not in EXTENSIONS]
         if unknown:
             raise ValueError("unknown extension(s): %s (known: %s)" % (", ".join(unknown), ", ".join(EXTENSIONS)))
         for name in ("migration_seconds", "resize_confirm_window"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError("%s must be a number >= 0" % name)
-            setattr(self, name, float(value))
+            setattr(self, name, _seconds(name, getattr(self, name)))
         if isinstance(self.max_limit, bool) or not isinstance(self.max_limit, int) or self.max_limit < 1:
             raise ValueError("max_limit must be an integer >= 1")
 
