@@ -52,6 +52,9 @@ options:
       - When a dictionary is given, O(auth), O(auth_type), O(region_name), O(validate_certs),
         O(ca_cert), O(client_cert), O(client_key) and O(api_timeout) must not be set and
         O(interface) must stay V(public); put those values into the dictionary instead.
+      - The secrets inside a dictionary (the values of keys such as C(password), C(application_credential_secret),
+        C(token), C(passcode) or C(key), at any depth) are masked in the task result and logs, as with C(no_log).
+        A cloud name is not a secret and is shown as given.
       - When unset, openstacksdk uses the E(OS_CLOUD) environment variable, or the E(OS_*)
         authentication variables (as exported by AWX/AAP OpenStack credentials).
     type: raw

@@ -43,6 +43,63 @@ CLOUD_DICT_EXCLUSIVE = ('auth', 'auth_type', 'region_name', 'validate_certs', 'c
                         'client_key', 'api_timeout')
 
 
+# Parts of the option names that hold secrets in a cloud configuration (keystoneauth and openstacksdk names:
+# password, application_credential_secret, token, passcode, client_secret, key ...).
+SECRET_NAME_PARTS = ('password', 'passwd', 'passphrase', 'passcode', 'secret', 'token')
+
+
+def is_secret_name(name):
+    name = str(name).lower().replace('-', '_')
+    return any(part in name for part in SECRET_NAME_PARTS) or name == 'key' or name.endswith('_key')
+
+
+def cloud_secrets(cloud):
+    """The secret values inside a dict ``cloud`` (at any depth), for AnsibleModule.no_log_values.
+
+    ``cloud`` cannot be no_log as a whole: a plain cloud name would then be scrubbed from every message.
+    Everything below a secret key is secret, whatever its type.
+    """
+    found = set()
+
+    def walk(value, secret):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, secret or is_secret_name(key))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, secret)
+        elif secret and value is not None and not isinstance(value, bool) and str(value) != '':
+            found.add(str(value))
+
+    if isinstance(cloud, dict):
+        walk(cloud, False)
+    return found
+
+
+class SecretAwareAnsibleModule(AnsibleModule):
+    """AnsibleModule that also treats the secrets inside a dict ``cloud`` as no_log values.
+
+    They must be known before the first message: the invocation is logged (syslog or journal) at the end of
+    AnsibleModule's constructor, and a failed argument validation returns before that.
+    """
+
+    def _mask_cloud_secrets(self):
+        params = getattr(self, 'params', None) or {}
+        self.no_log_values.update(cloud_secrets(params.get('cloud')))
+
+    def _log_invocation(self):
+        self._mask_cloud_secrets()
+        super(SecretAwareAnsibleModule, self)._log_invocation()
+
+    def exit_json(self, **kwargs):
+        self._mask_cloud_secrets()
+        super(SecretAwareAnsibleModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self._mask_cloud_secrets()
+        super(SecretAwareAnsibleModule, self).fail_json(msg, **kwargs)
+
+
 def openstack_argument_spec():
     return dict(
         api_timeout=dict(type='int'),
@@ -191,7 +248,7 @@ class NovaOpsModule(object):
     def __init__(self):
         spec = openstack_argument_spec()
         spec.update(self.argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+        self.ansible = SecretAwareAnsibleModule(argument_spec=spec, **self.module_kwargs)
         self.params = self.ansible.params
         self.check_mode = self.ansible.check_mode
         self.started = self.clock()
