@@ -207,7 +207,7 @@ class ServerMigration(object):
         live = p['live_migration']
         host = p['host']
         source_host = p['source_host']
-        val.validate_migrate_options(live, host, p['force'], p['block_migration'], source_host)
+        val.validate_migrate_options(live, host, p['force'], p['block_migration'], source_host, server=p['server'])
 
         self.step = 'looking up the server'
         self.before = find_server(self.api, p['server'], self._read_version())

@@ -29,8 +29,33 @@ MIGRATE = 'migrate'
 Decision = collections.namedtuple('Decision', ['action', 'reason', 'migration'])
 
 
-def validate_migrate_options(live, host=None, force=False, block_migration=None, source_host=None):
+def check_named(option, value, what_to_do):
+    """Refuse an empty or blank string where a host, server or migration is named (before any request).
+
+    Such a value usually comes from a template that rendered empty; taken as unset it would widen the
+    request (any host the scheduler picks, no source_host guard, the newest migration ...).
+    """
+    if isinstance(value, str) and not value.strip():
+        raise ValidationError('%s is %s: an empty value usually means a template rendered empty (an undefined or '
+                              'blank variable). %s Nothing was changed.'
+                              % (option, 'empty' if value == '' else 'blank (%r)' % value, what_to_do))
+
+
+def check_named_list(option, values, what_to_do):
+    for index, value in enumerate(values or []):
+        check_named('%s[%d]' % (option, index), value, what_to_do)
+
+
+SERVER_HINT = 'Name the server (exact name or ID).'
+TARGET_HINT = 'Give the exact name of the destination compute host, or leave host out (omit) to let the scheduler choose.'
+SOURCE_HINT = 'Give the exact name of the compute host the server must leave, or leave source_host out (omit).'
+
+
+def validate_migrate_options(live, host=None, force=False, block_migration=None, source_host=None, server=None):
     """Option combinations that can never work (checked before any API call)."""
+    check_named('server', server, SERVER_HINT)
+    check_named('host', host, TARGET_HINT)
+    check_named('source_host', source_host, SOURCE_HINT)
     if force and not host:
         raise ValidationError("force requires host: Nova refuses to bypass the scheduler without a named "
                               "destination (HTTP 400 \"Can't force to a non-provided destination\").")

@@ -102,6 +102,7 @@ hosts:
       elements: dict
 '''
 
+from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
 
@@ -117,6 +118,8 @@ class ComputeHostInfoModule(NovaOpsModule):
 
     def run(self):
         p = self.params
+        val.check_named_list('host', p['host'], 'Give exact compute host names, or leave host out (omit) to describe '
+                             'every host.')
         self.exit_json(hosts=read_host_facts(self, p['host'], p['zone'], p['enabled_only'], p['with_servers']))
 
 

@@ -139,6 +139,7 @@ service:
 '''
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_action
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ResourceNotFound, ValidationError
@@ -206,6 +207,7 @@ class ComputeServiceModule(NovaOpsModule):
     def run(self):
         p = self.params
         # Pure option checks first (no API call).
+        val.check_named('host', p['host'], 'Give the exact compute host name.')
         plan_service_change({}, p['state'], p['disabled_reason'], None, p['only_if_disabled_reason'])
 
         self.step = 'looking up the compute service'

@@ -248,6 +248,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import evacuatio
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
@@ -278,6 +279,7 @@ class MigrationPlanModule(NovaOpsModule):
 
     def run(self):
         p = self.params
+        self.validate_options()
         versions = self.versions
         read_version = mv.choose_server_read(versions)
         self.pinned_known = mv.parse(read_version) >= V_PINNED_AZ
@@ -312,6 +314,14 @@ class MigrationPlanModule(NovaOpsModule):
             raise ValidationError(str(exc)) from None
         self.exit_json(plan=plan, hosts=hosts, compute_api={'min': mv.fmt(versions.min), 'max': mv.fmt(versions.max)},
                        check_mode=bool(self.check_mode))
+
+    def validate_options(self):
+        """Option checks that need no request; they fail before the first one."""
+        p = self.params
+        val.check_named('host', p['host'], 'Give the exact name of the compute host to %s.'
+                        % ('empty' if p['mode'] == 'evacuate' else 'restore'))
+        val.check_named_list('target_hosts', p['target_hosts'], 'Give exact compute host names, or an empty list to '
+                             'let the scheduler choose.')
 
     # ----- reads ------------------------------------------------------------
     def _servers_on(self, host):

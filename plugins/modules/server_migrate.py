@@ -58,7 +58,8 @@ options:
   host:
     description:
       - Name of the destination compute host (the C(nova-compute) service host, exact match).
-      - When unset the scheduler chooses.
+      - When unset the scheduler chooses. An empty or blank string is refused, not taken as unset (it usually comes
+        from a template that rendered empty); omit the option instead.
       - Cold migration to a named host needs microversion 2.56.
     type: str
   live_migration:
@@ -77,6 +78,7 @@ options:
     description:
       - Only act while the server is on this host. When the server is elsewhere (already drained) nothing
         is done and C(changed=false).
+      - An empty or blank string is refused, as for O(host).
     type: str
 extends_documentation_fragment:
   - novaops.migration.openstack

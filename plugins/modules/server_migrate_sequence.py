@@ -262,7 +262,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         for index, params in enumerate(requests):
             try:
                 val.validate_migrate_options(params['live_migration'], params['host'], params['force'],
-                                             params['block_migration'], params['source_host'])
+                                             params['block_migration'], params['source_host'], server=params['server'])
             except val.ValidationError as exc:
                 self.fail_json(msg='servers[%d] (%s): %s Nothing was changed.' % (index, params['server'], exc.msg),
                                results=[], pending=p['servers'], stopped=None, failed_count=0, elapsed=self.elapsed())

@@ -310,6 +310,9 @@ class ServerMigrationActionModule(NovaOpsModule):
 
     def run(self):
         action = self.params['action']
+        val.check_named('server', self.params['server'], val.SERVER_HINT)
+        val.check_named('migration_id', self.params.get('migration_id'),
+                        'Give the migration ID, or leave migration_id out (omit) to act on the newest matching one.')
         self.step = 'looking up the server'
         self.before = find_server(self.api, self.params['server'], mv.choose_server_read(self.versions))
         self.current = self.before

@@ -202,6 +202,7 @@ import datetime
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
@@ -227,6 +228,10 @@ def parse_iso8601(value, name):
 
 def validate_filters(params):
     """Check the filters without any API call; returns the normalized filters."""
+    val.check_named('host', params.get('host'), 'Give the exact compute host name, or leave host out (omit) to list '
+                    'the migrations of every host.')
+    val.check_named('server', params.get('server'), 'Name the server (exact name or ID), or leave server out (omit) '
+                    'to list the migrations of every server.')
     filters = {}
     mtype = params.get('migration_type')
     if mtype is not None:

@@ -279,6 +279,8 @@ def run(monkeypatch):
 
     def runner(module, args, nova, check_mode=False):
         conn = sdk_fake.connect(nova, getattr(nova, 'placement', None))
+        # Version discovery is a request too: tests of "nothing is sent" look at it as well.
+        nova.transport = conn.fake_transport
         monkeypatch.setattr(base.NovaOpsModule, 'connect', lambda self: conn)
         monkeypatch.setattr(base.NovaOpsModule, 'clock', staticmethod(nova.clock))
         monkeypatch.setattr(base.NovaOpsModule, 'sleep', staticmethod(nova.sleep))
