@@ -28,6 +28,7 @@ _FIELDS = {
     SERVICE_DOWN: {"host": (str, True)},
 }
 KINDS = tuple(_FIELDS)
+_TYPE_NAMES = {str: "a string", int: "an integer", (int, float): "a number"}
 
 
 @dataclasses.dataclass
@@ -67,8 +68,9 @@ def _validate(spec):
     if not isinstance(spec, dict):
         raise InvalidFault("fault must be a JSON object")
     kind = spec.get("kind")
-    if kind not in _FIELDS:
-        raise InvalidFault("kind must be one of: %s" % ", ".join(KINDS))
+    # A list or an object is unhashable: test the type before looking it up.
+    if not isinstance(kind, str) or kind not in _FIELDS:
+        raise InvalidFault("'kind' must be one of: %s" % ", ".join(KINDS))
     fields = _FIELDS[kind]
     unknown = sorted(set(spec) - set(fields) - {"kind"})
     if unknown:
@@ -80,7 +82,7 @@ def _validate(spec):
                 raise InvalidFault("%s requires '%s'" % (kind, name))
             continue
         if isinstance(value, bool) or not isinstance(value, types):
-            raise InvalidFault("'%s' has the wrong type" % name)
+            raise InvalidFault("'%s' must be %s" % (name, _TYPE_NAMES[types]))
     if spec.get("count") is not None and spec["count"] < 1:
         raise InvalidFault("'count' must be >= 1")
     if spec.get("phase") is not None and spec["phase"] not in FAULT_PHASES:
