@@ -18,6 +18,7 @@ from mock_compute.api import microversion
 from mock_compute.api.context import RequestContext
 from mock_compute.api.errors import COMPUTE, CONTROL, IDENTITY, PLACEMENT, APIError, area_of, default_message, render, unauthorized
 from mock_compute.config import parse_version
+from mock_compute.models.counters import route_key
 from mock_compute.models.exceptions import AuthenticationFailed
 
 LOG = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class Pipeline(BaseHTTPMiddleware):
             return await call_next(request)
         cloud = request.app.state.cloud
         route = resolve_route(request.app.state.route_table, request.scope)
-        cloud.counters.count("%s %s" % (request.method, route or path))
+        cloud.counters.count(route_key(request.method, route))
         version_headers = []
         try:
             if _needs_token(area, path, request.method):

@@ -1,6 +1,20 @@
-"""Per-route request counters for ``GET /mock/counters``."""
+"""Per-route request counters for ``GET /mock/counters``.
+
+Keys are "METHOD /route/template".  Paths that match no route and methods
+outside HTTP's usual set are pooled, so that a client probing random paths or
+inventing methods cannot grow the counters without bound.
+"""
 
 import threading
+
+UNMATCHED = "(unmatched)"
+OTHER_METHOD = "OTHER"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def route_key(method, route):
+    """The counter key for a request; ``route`` is the matched template or None."""
+    return "%s %s" % (method if method in _METHODS else OTHER_METHOD, route or UNMATCHED)
 
 
 class RequestCounters:
