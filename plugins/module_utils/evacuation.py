@@ -203,6 +203,62 @@ def compile_filter(expression):
         raise PlanError('Invalid JMESPath expression in the server filter %r: %s' % (expression, exc)) from exc
 
 
+# The keys of the document the filter sees (server_document); a bare word in JMESPath is a field name, so a string
+# literal written without quotes ("metadata.drain != no") silently reads a field that does not exist.
+SERVER_FIELDS = frozenset(['id', 'name', 'status', 'host', 'hypervisor_hostname', 'vm_state', 'task_state',
+                           'power_state', 'locked', 'locked_reason', 'availability_zone', 'project_id', 'user_id',
+                           'metadata', 'tags', 'key_name', 'created', 'fault', 'flavor', 'pinned_availability_zone'])
+# AST nodes whose later children are evaluated on the result of the first (so their fields are not server keys).
+_CHILD_SCOPED = frozenset(['subexpression', 'index_expression', 'projection', 'value_projection', 'filter_projection',
+                           'pipe'])
+
+
+def unknown_filter_fields(expression):
+    """Names the filter reads from the server document that the document does not have (sorted)."""
+    compiled = compile_filter(expression)
+    if compiled is None:
+        return []
+    unknown = set()
+
+    def walk(node, on_server):
+        if not isinstance(node, dict):
+            return
+        kind = node.get('type')
+        children = node.get('children') or []
+        if kind == 'field':
+            if on_server and node.get('value') not in SERVER_FIELDS:
+                unknown.add(node.get('value'))
+            return
+        if kind == 'expref':
+            for child in children:
+                walk(child, False)
+            return
+        for position, child in enumerate(children):
+            walk(child, on_server and not (kind in _CHILD_SCOPED and position > 0))
+
+    walk(getattr(compiled, 'parsed', None), True)
+    return sorted(unknown)
+
+
+def filter_warnings(expression, entries):
+    """Warnings about a filter that keeps every server on the host or reads fields that do not exist."""
+    if compile_filter(expression) is None:
+        return []
+    warnings = []
+    unknown = unknown_filter_fields(expression)
+    if unknown:
+        warnings.append('The server filter %r reads %s, which %s not a field of a server (fields: %s). In JMESPath a '
+                        'bare word is a field name: quote a string literal with single quotes, for example '
+                        "metadata.drain != 'no'." % (
+                            expression, ', '.join("'%s'" % name for name in unknown),
+                            'is' if len(unknown) == 1 else 'are', ', '.join(sorted(SERVER_FIELDS))))
+    judged = [e for e in entries if e.get('action') != RESUME]
+    if judged and all(e.get('excluded') for e in judged):
+        warnings.append('The server filter %r excludes all %d servers on the host: none of them will move.'
+                        % (expression, len(judged)))
+    return warnings
+
+
 def filter_matches(compiled, server):
     """JMESPath truthiness of the expression evaluated on one server document."""
     if compiled is None:
@@ -564,6 +620,7 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
             continue  # the server moved on since; nothing to resume here
         entries.append(_resume_entry(server, record, host))
 
+    warnings.extend(filter_warnings(opts['server_filter'], entries))
     moving = [e for e in entries if e['action'] in (COLD, LIVE)]
     for entry in moving:
         entry['allowed_zone'] = entry.get('pinned_availability_zone')
@@ -746,18 +803,36 @@ def plan_line(entry):
         return '[%s/%s] %s: %s -> %s (resume: %s)' % (
             entry['index'], entry['total'], name, entry.get('source_host'), dest, entry.get('resume'))
     dest = entry.get('destination') or 'scheduler'
-    return '[%s/%s] %s: %s -> %s (%s, %s)' % (entry['index'], entry['total'], name, entry.get('source_host'), dest,
-                                              entry['action'], entry.get('status'))
+    why = '; %s' % entry['mode_reason'] if entry.get('mode_reason') else ''
+    return '[%s/%s] %s: %s -> %s (%s, %s%s)' % (entry['index'], entry['total'], name, entry.get('source_host'), dest,
+                                                entry['action'], entry.get('status'), why)
 
 
 # --------------------------------------------------------------------------
 # Restore plan
 # --------------------------------------------------------------------------
 
+EVACUATION_REPORT = 'novaops.migration.host_evacuation'
+RESTORE_REPORT = 'novaops.migration.host_restore'
+
+
 def report_servers(report, host):
-    """Servers an evacuation report says were moved away from ``host`` (outcome moved or moved_earlier)."""
-    report = report or {}
-    if report.get('host') not in (None, host):
+    """Servers an evacuation report says were moved away from ``host`` (outcome moved or moved_earlier).
+
+    Raises PlanError for anything but the evacuation report of ``host``: a restore report, another host's
+    report or a file of another kind would otherwise plan nothing and let the restore claim success.
+    """
+    report = report if isinstance(report, dict) else {}
+    kind = report.get('report')
+    if kind == RESTORE_REPORT:
+        raise PlanError('The report given as the evacuation report is a restore report (of host %r); give the '
+                        'report host_evacuation wrote (novaops-evacuation-<host>.json by default).' % report.get('host'))
+    if kind != EVACUATION_REPORT:
+        raise PlanError('The report given as the evacuation report is not an evacuation report of this collection '
+                        '(its "report" field is %r, expected %r).' % (kind, EVACUATION_REPORT))
+    if not report.get('host'):
+        raise PlanError('The evacuation report names no host, so it cannot be checked against %r.' % host)
+    if report.get('host') != host:
         raise PlanError('The evacuation report is about host %r, not %r.' % (report.get('host'), host))
     result = []
     for item in report.get('servers') or []:
@@ -769,6 +844,12 @@ def report_servers(report, host):
     return result
 
 
+def left_live(item):
+    """Whether a report entry's server left its host by live migration (the flag, or its migration record)."""
+    migration = item.get('migration') or {}
+    return bool(item.get('live')) or migration.get('type') in LIVE_TYPES or migration.get('migration_type') in LIVE_TYPES
+
+
 def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, assume_enabled=False):
     """Plan moving the servers listed in an evacuation report back to ``host``.
 
@@ -777,6 +858,9 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
     :param migrations: normalized migration records involving ``host`` (to resume unfinished returns).
     :param assume_enabled: plan as if ``host`` were enabled (check mode, before the re-enable happens).
     """
+    # Unset live_migrate_active: each server goes back the way it left, so a server that was live-migrated away
+    # is not rebooted on its way home.
+    as_left = (options or {}).get('live_migrate_active') is None
     opts = options_with_defaults(options)
     resources = opts['capacity_resources']
     errors, warnings, notes = [], [], []
@@ -819,7 +903,14 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
             entries.append(server_entry(server, action=SKIP, reason='not selected by the server filter',
                                         source_host=server.get('host'), excluded=True, **extra))
             continue
-        action, reason = classify(server, opts)
+        if as_left:
+            went_live = left_live(item)
+            action, reason = classify(server, dict(opts, live_migrate_active=went_live))
+            extra['mode_reason'] = 'as it left' if (action == LIVE) == went_live else 'it left %s' % (
+                'live' if went_live else 'cold')
+        else:
+            action, reason = classify(server, opts)
+            extra['mode_reason'] = 'live_migrate_active=%s' % ('true' if opts['live_migrate_active'] else 'false')
         if action == COLD and not opts['cold_target_supported']:
             action, reason = SKIP, ('a cold migration back to a named host needs compute API microversion 2.56 and '
                                     'the cloud supports %s at most; move it by hand or enable live migration'

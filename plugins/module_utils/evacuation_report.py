@@ -13,16 +13,33 @@ to disk and the lines of the human summary.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 REPORT_VERSION = 1
 MOVING = ('cold', 'live', 'resume')
+# What the module says when a server failed before its first write is true of that server, not of the run: the
+# host may already be disabled and other servers moved.
+NOTHING_CHANGED = re.compile(r'[.;]?\s*Nothing (?:was|has been) changed\.?', re.IGNORECASE)
 
 
 def _by_id(items):
     return dict((item.get('id'), item) for item in items or [] if item.get('id'))
 
 
-def _name(item):
-    return item.get('name') or item.get('id')
+def label(item):
+    """A server as the operator reads it: ``name (id)``, or the id alone when it has no name."""
+    name, ident = item.get('name'), item.get('id')
+    if name and ident and name != ident:
+        return '%s (%s)' % (name, ident)
+    return name or ident or '?'
+
+
+def mode(item):
+    return 'live' if item.get('live') else 'cold'
+
+
+def _plural(count, word):
+    return '%d %s%s' % (count, word, '' if count == 1 else 's')
 
 
 def _brief(entry, **extra):
@@ -33,6 +50,8 @@ def _brief(entry, **extra):
         'project_id': entry.get('project_id'),
         'action': entry.get('action'),
         'live': bool(entry.get('live')),
+        'mode': mode(entry) if entry.get('action') in MOVING else None,
+        'mode_reason': entry.get('mode_reason'),
         'status_before': entry.get('status'),
         'original_host': entry.get('source_host') if entry.get('source_host') else entry.get('host'),
         'planned_destination': entry.get('destination'),
@@ -44,8 +63,21 @@ def _brief(entry, **extra):
         'elapsed': None,
         'reason': entry.get('reason'),
     }
+    if entry.get('excluded'):
+        result['excluded'] = True
     result.update(extra)
     return result
+
+
+def remaining_on(host, after):
+    """Every server the re-query found on ``host`` (to move, resume or skipped), with why it is still there."""
+    found = []
+    for entry in list((after or {}).get('actions') or []) + list((after or {}).get('skipped') or []):
+        if entry.get('host') != host:
+            continue
+        found.append({'id': entry.get('id'), 'name': entry.get('name'), 'status': entry.get('status'),
+                      'reason': entry.get('reason'), 'excluded': bool(entry.get('excluded'))})
+    return sorted(found, key=lambda e: (e.get('name') or '', e.get('id') or ''))
 
 
 def postcondition(kind, host, plan, after):
@@ -80,27 +112,26 @@ def postcondition(kind, host, plan, after):
             'unfinished': open_moves}
 
 
-def build_report(results, plan, after=None, context=None):
-    """Assemble the report dict (see the role documentation for the format)."""
-    context = dict(context or {})
-    kind = context.get('kind') or 'evacuation'
-    host = context.get('host') or (plan or {}).get('host')
+def _servers(results, plan, kind, host, context):
     check_mode = bool(context.get('check_mode'))
-    plan = plan or {}
+    running = bool(context.get('running'))
     done = _by_id(results)
     servers = []
-
     for entry in plan.get('actions') or []:
         if entry.get('id') in done:
             servers.append(dict(done[entry['id']]))
         elif check_mode:
             servers.append(_brief(entry, outcome='planned', destination=entry.get('destination')))
+        elif running:
+            servers.append(_brief(entry, outcome='pending', reason='not migrated yet'))
         else:
-            servers.append(_brief(entry, outcome='not_attempted', reason=(
-                'not attempted: the run stopped after %s failure(s) (max_failures=%s)'
-                % (context.get('failed_count', 0), context.get('max_failures', 0)))))
+            failed = context.get('failed_count', 0)
+            why = ('the run stopped after %s failure(s) (max_failures=%s)' % (failed, context.get('max_failures', 0))
+                   if failed else 'the run stopped before it (%s)' % (context.get('error') or 'interrupted'))
+            servers.append(_brief(entry, outcome='not_attempted', reason='not attempted: ' + why))
+    listed = set(s.get('id') for s in servers)
     for item in results or []:
-        if item.get('id') not in set(s.get('id') for s in servers):
+        if item.get('id') not in listed:
             servers.append(dict(item))
     for entry in plan.get('skipped') or []:
         servers.append(_brief(entry, outcome='skipped', action='skip'))
@@ -110,25 +141,86 @@ def build_report(results, plan, after=None, context=None):
     for entry in plan.get('earlier') or []:
         migration = entry.get('migration') or {}
         servers.append(_brief(entry, outcome='moved_earlier', action='none', destination=entry.get('destination'),
-                              planned_destination=None,
+                              planned_destination=None, live=migration.get('type') == 'live-migration',
+                              mode='live' if migration.get('type') == 'live-migration' else 'cold',
                               original_host=host, migration_id=migration.get('id'), migration=migration,
                               started_at=migration.get('created_at'), finished_at=migration.get('updated_at'),
                               status_after=entry.get('status')))
+    return servers
 
+
+def _counts(servers):
     counts = {}
     for outcome in ('moved', 'already_moved', 'moved_earlier', 'already_restored', 'skipped', 'failed',
-                    'not_attempted', 'planned'):
+                    'not_attempted', 'planned', 'pending'):
         counts[outcome] = len([s for s in servers if s.get('outcome') == outcome])
     counts['resumed'] = len([s for s in servers if s.get('action') == 'resume' and s.get('outcome') == 'moved'])
+    counts['live'] = len([s for s in servers if s.get('outcome') in ('moved', 'planned') and s.get('live')])
+    counts['cold'] = len([s for s in servers if s.get('outcome') in ('moved', 'planned') and not s.get('live')])
     counts['total'] = len(servers)
+    return counts
 
-    post = postcondition(kind, host, plan, None if check_mode else after)
+
+def _problems(kind, host, servers, post, remaining, require_empty, error):
+    """Why the run did not reach its goal, one sentence each, naming every server with its id."""
+    problems = []
+    if error:
+        problems.append('the run stopped: %s' % error)
+    for server in servers:
+        if server.get('outcome') == 'failed':
+            problems.append('%s failed: %s' % (label(server), server.get('reason')))
+    stopped = [s for s in servers if s.get('outcome') == 'not_attempted']
+    if stopped:
+        problems.append('not attempted: %s' % ', '.join(label(s) for s in stopped))
+    blamed = set(s.get('id') for s in servers if s.get('outcome') in ('failed', 'not_attempted'))
+    pending = [s for s in post.get('still_pending') or [] if s.get('id') not in blamed]
+    if pending:
+        problems.append('%s %s: %s' % ('not back on' if kind == 'restore' else 'still on', host, ', '.join(
+            '%s in %s' % (label(s), s.get('status')) for s in pending)))
+    if post.get('unfinished'):
+        problems.append('unfinished migrations: %s' % ', '.join(
+            '%s (migration %s, %s)' % (label(s), s.get('migration_id'), s.get('migration_status'))
+            for s in post['unfinished']))
+    if kind != 'restore' and require_empty:
+        explained = blamed | set(s.get('id') for s in post.get('still_pending') or [])
+        left = [s for s in remaining if s.get('id') not in explained]
+        if left:
+            problems.append('%s still holds %s that %s skipped (set require_empty to false to accept that): %s' % (
+                host, _plural(len(left), 'server'), 'was' if len(left) == 1 else 'were',
+                '; '.join('%s, %s: %s' % (label(s), s.get('status'), s.get('reason')) for s in left)))
+    return problems
+
+
+def build_report(results, plan, after=None, context=None):
+    """Assemble the report dict (see the role documentation for the format)."""
+    context = dict(context or {})
+    kind = context.get('kind') or 'evacuation'
+    host = context.get('host') or (plan or {}).get('host')
+    check_mode = bool(context.get('check_mode'))
+    running = bool(context.get('running')) and not check_mode
+    require_empty = bool(context.get('require_empty', True)) and kind != 'restore'
+    error = context.get('error') or None
+    plan = plan or {}
+    servers = _servers(results, plan, kind, host, context)
+    counts = _counts(servers)
+
+    checked_after = None if check_mode or running else after
+    post = postcondition(kind, host, plan, checked_after)
+    remaining = remaining_on(host, checked_after) if kind != 'restore' and checked_after is not None else []
+    host_empty = None if checked_after is None or kind == 'restore' else not remaining
+    problems = [] if check_mode or running else _problems(kind, host, servers, post, remaining, require_empty, error)
     if check_mode:
         result = 'planned'
-    elif counts['failed'] or counts['not_attempted'] or post.get('ok') is False:
+    elif running:
+        result = 'running'
+    elif problems or (checked_after is None and plan.get('actions')):
         result = 'incomplete'
+    elif remaining or (kind == 'restore' and counts['skipped']):
+        result = 'partial'
     else:
         result = 'complete'
+    if result == 'incomplete' and not problems:
+        problems.append('the host was not checked again after the run')
 
     report = {
         'report': 'novaops.migration.host_%s' % ('restore' if kind == 'restore' else 'evacuation'),
@@ -138,21 +230,29 @@ def build_report(results, plan, after=None, context=None):
         'result': result,
         'check_mode': check_mode,
         'started_at': context.get('started_at'),
-        'finished_at': context.get('finished_at'),
+        'finished_at': None if running else context.get('finished_at'),
         'duration': context.get('duration'),
         'operator': context.get('operator'),
+        'run_id': context.get('run_id'),
         'service': context.get('service') or {},
         'since': context.get('since'),
         'options': context.get('options') or {},
         'compute_api': context.get('compute_api'),
         'targets_honoured': plan.get('cold_target_supported', True) or not plan.get('targets_requested'),
         'counts': counts,
+        'host_empty': host_empty,
+        'remaining': remaining,
+        'problems': problems,
+        'error': error,
         'servers': servers,
         'postcondition': post,
         'warnings': list(plan.get('warnings') or []),
         'notes': list(plan.get('notes') or []),
         'report_path': context.get('report_path'),
+        'previous_reports': list(context.get('previous_reports') or []),
     }
+    if kind != 'restore':
+        report['require_empty'] = require_empty
     report['summary'] = summary_lines(report, kind)
     return report
 
@@ -164,19 +264,22 @@ def _fmt_seconds(value):
         return '-'
 
 
-def summary_lines(report, kind='evacuation'):
-    """The human summary: headline, one line per server, post-condition, service state and report path."""
+def _modes(counts):
+    parts = ['%d %s' % (counts[m], m) for m in ('live', 'cold') if counts[m]]
+    return ' (%s)' % ', '.join(parts) if parts else ''
+
+
+def _tally(report, kind):
     counts = report['counts']
-    host = report['host']
-    what = 'Restore of' if kind == 'restore' else 'Evacuation of'
-    head = {'complete': 'COMPLETE', 'incomplete': 'INCOMPLETE', 'planned': 'CHECK MODE (nothing changed)'}[report['result']]
     parts = []
     if report['result'] == 'planned':
-        parts.append('%d planned' % counts['planned'])
+        parts.append('%d planned%s' % (counts['planned'], _modes(counts)))
     else:
-        parts.append('%d moved' % counts['moved'])
+        parts.append('%d moved%s%s' % (counts['moved'], ' back' if kind == 'restore' else '', _modes(counts)))
         if counts['resumed']:
             parts.append('%d of them resumed' % counts['resumed'])
+    if counts['pending']:
+        parts.append('%d pending' % counts['pending'])
     if counts['moved_earlier']:
         parts.append('%d moved by an earlier run' % counts['moved_earlier'])
     if counts['already_moved']:
@@ -187,48 +290,100 @@ def summary_lines(report, kind='evacuation'):
     parts.append('%d failed' % counts['failed'])
     if counts['not_attempted']:
         parts.append('%d not attempted' % counts['not_attempted'])
-    duration = ' in %s' % _fmt_seconds(report['duration']) if report.get('duration') is not None else ''
-    lines = ['%s %s: %s%s: %s.' % (what, host, head, duration, ', '.join(parts))]
+    return ', '.join(parts)
 
-    order = ('failed', 'not_attempted', 'moved', 'already_moved', 'moved_earlier', 'planned', 'already_restored',
-             'skipped')
+
+def headline(report, kind='evacuation'):
+    """The first line: the state of the host first, so that it cannot be misread, then the run's verdict."""
+    host = report['host']
+    result = report['result']
+    duration = ' in %s' % _fmt_seconds(report['duration']) if report.get('duration') is not None else ''
+    tally = _tally(report, kind)
+    if kind == 'restore':
+        counts = report['counts']
+        wanted = sum(counts[o] for o in ('moved', 'already_restored', 'skipped', 'failed', 'not_attempted',
+                                         'planned', 'pending'))
+        if result == 'planned':
+            return 'CHECK MODE, nothing changed: restore of %s would move %s back: %s.' % (
+                host, _plural(counts['planned'], 'server'), tally)
+        back = counts['moved'] + counts['already_restored']
+        state = '%s has %d of %d evacuated servers back' % (host, back, wanted) if wanted else \
+            '%s: no server to move back' % host
+        return '%s: restore %s%s: %s.' % (state, result.upper(), duration, tally)
+    if result == 'planned':
+        staying = [s for s in report['servers'] if s.get('outcome') == 'skipped']
+        if staying:
+            state = '%s would still hold %s after the evacuation%s' % (
+                host, _plural(len(staying), 'server'),
+                ' (the real run fails unless require_empty is false)' if report.get('require_empty') else '')
+        else:
+            state = '%s would be empty after the evacuation' % host
+        return 'CHECK MODE, nothing changed: %s: %s.' % (state, tally)
+    if result == 'running':
+        return '%s: evacuation RUNNING since %s: %s.' % (host, report.get('started_at'), tally)
+    remaining = report.get('remaining') or []
+    if report.get('host_empty') is True:
+        state = '%s is empty' % host
+        if result != 'complete':
+            state += ', but'
+    elif report.get('host_empty') is False:
+        state = '%s still holds %s' % (host, _plural(len(remaining), 'server'))
+        if result == 'partial':
+            state += ' (skipped as allowed by require_empty=false)'
+    else:
+        state = '%s was not checked again after the run and may still hold servers' % host
+    return '%s: evacuation %s%s: %s.' % (state, result.upper(), duration, tally)
+
+
+def _server_line(server, kind):
+    outcome = server.get('outcome')
+    name = label(server)
+    how = server.get('mode') or mode(server)
+    if server.get('mode_reason'):
+        how += ' (%s)' % server['mode_reason']
+    if outcome in ('moved', 'already_moved', 'moved_earlier'):
+        detail = '%s -> %s, %s' % (server.get('original_host'), server.get('destination'), how)
+        if server.get('migration_id') is not None:
+            detail += ', migration %s' % server.get('migration_id')
+        if server.get('elapsed') is not None:
+            detail += ', %s' % _fmt_seconds(server.get('elapsed'))
+        if server.get('action') == 'resume':
+            detail += ', resumed'
+    elif outcome in ('planned', 'pending'):
+        detail = '%s -> %s, %s' % (server.get('original_host'), server.get('planned_destination') or 'scheduler', how)
+    elif outcome == 'failed':
+        detail = '%s -> FAILED (%s), now on %s in %s: %s' % (server.get('original_host'), how, server.get('current_host'),
+                                                              server.get('status_after'), server.get('reason'))
+    else:
+        detail = '%s: %s' % (server.get('status_before'), server.get('reason'))
+    return '  %-16s %s: %s' % (outcome.replace('_', ' '), name, detail)
+
+
+def summary_lines(report, kind='evacuation'):
+    """The human summary: headline, one line per server, what is left on the host, service state and report path."""
+    host = report['host']
+    lines = [headline(report, kind)]
+    order = ('failed', 'not_attempted', 'pending', 'moved', 'already_moved', 'moved_earlier', 'planned',
+             'already_restored', 'skipped')
     for outcome in order:
         for server in [s for s in report['servers'] if s.get('outcome') == outcome]:
-            name = _name(server)
-            if outcome in ('moved', 'already_moved', 'moved_earlier'):
-                detail = '%s -> %s' % (server.get('original_host'), server.get('destination'))
-                if server.get('migration_id') is not None:
-                    detail += ', migration %s' % server.get('migration_id')
-                if server.get('elapsed') is not None:
-                    detail += ', %s' % _fmt_seconds(server.get('elapsed'))
-                if server.get('action') == 'resume':
-                    detail += ', resumed'
-            elif outcome == 'planned':
-                detail = '%s -> %s (%s)' % (server.get('original_host'), server.get('planned_destination') or 'scheduler',
-                                            'live' if server.get('live') else server.get('action'))
-            elif outcome == 'failed':
-                detail = '%s, now on %s in %s: %s' % (server.get('original_host'), server.get('current_host'),
-                                                      server.get('status_after'), server.get('reason'))
-            else:
-                detail = '%s: %s' % (server.get('status_before'), server.get('reason'))
-            lines.append('  %-16s %s: %s' % (outcome.replace('_', ' '), name, detail))
+            lines.append(_server_line(server, kind))
 
     post = report['postcondition']
-    if post.get('checked'):
-        if post.get('ok'):
-            if kind == 'restore':
-                lines.append('Post-condition: every planned server is back on %s.' % host)
-            else:
-                lines.append('Post-condition: nothing that should have moved is left on %s.' % host)
+    if kind != 'restore' and report.get('host_empty') is not None:
+        if report['host_empty']:
+            lines.append('Post-condition: %s holds no servers.' % host)
         else:
-            if post['still_pending']:
-                lines.append('Post-condition FAILED, %s: %s.' % (
-                    'not back on %s' % host if kind == 'restore' else 'still on %s' % host,
-                    ', '.join('%s (%s)' % (_name(s), s.get('status')) for s in post['still_pending'])))
-            if post['unfinished']:
-                lines.append('Unfinished migrations: %s.' % ', '.join(
-                    '%s (migration %s, %s)' % (_name(s), s.get('migration_id'), s.get('migration_status'))
-                    for s in post['unfinished']))
+            lines.append('Still on %s: %s.' % (host, '; '.join(
+                '%s, %s: %s' % (label(s), s.get('status'), s.get('reason')) for s in report['remaining'])))
+    elif kind == 'restore' and post.get('checked') and post.get('ok'):
+        lines.append('Post-condition: every planned server is back on %s.' % host)
+    if post.get('checked') and post.get('unfinished'):
+        lines.append('Unfinished migrations: %s.' % ', '.join(
+            '%s (migration %s, %s)' % (label(s), s.get('migration_id'), s.get('migration_status'))
+            for s in post['unfinished']))
+    if report.get('error'):
+        lines.append('The run stopped: %s' % report['error'])
     for warning in report.get('warnings') or []:
         lines.append('Warning: %s' % warning)
     service = report.get('service') or {}
@@ -267,6 +422,8 @@ def migration_record(result, server, started, finished):
         'action': server.get('action'),
         'resume': server.get('resume'),
         'live': bool(server.get('live')),
+        'mode': mode(server),
+        'mode_reason': server.get('mode_reason'),
         'status_before': server.get('status'),
         'original_host': server.get('source_host'),
         'planned_destination': server.get('destination'),
@@ -285,15 +442,18 @@ def migration_record(result, server, started, finished):
     prefix = '[%s/%s] %s: %s -> ' % (server.get('index'), server.get('total'), server.get('name') or server.get('id'),
                                      server.get('source_host'))
     if failed:
+        reason = result.get('msg') or 'unknown failure'
+        if NOTHING_CHANGED.search(reason):
+            reason = NOTHING_CHANGED.sub('; this server was not changed.', reason, count=1)
         entry.update({
             'outcome': 'failed',
             'current_host': after.get('host'),
             'fault': result.get('fault') or after.get('fault'),
             'migration_status': result.get('migration_status') or (migration or {}).get('status'),
-            'reason': result.get('msg') or 'unknown failure',
+            'reason': reason,
         })
-        entry['progress'] = '%sFAILED, now on %s in %s (%.1f s): %s' % (
-            prefix, after.get('host') or '?', after.get('status') or '?', seconds, entry['reason'])
+        entry['progress'] = '%sFAILED, now on %s in %s (%s, %.1f s): %s' % (
+            prefix, after.get('host') or '?', after.get('status') or '?', entry['mode'], seconds, entry['reason'])
         return entry
     nothing = result.get('action') == 'none'
     entry.update({
@@ -306,7 +466,7 @@ def migration_record(result, server, started, finished):
         suffix += ', resumed: %s' % server.get('resume')
     if nothing:
         suffix += ', already moved, nothing done'
-    entry['progress'] = '%s%s (%.1f s)%s' % (prefix, after.get('host'), seconds, suffix)
+    entry['progress'] = '%s%s (%s, %.1f s)%s' % (prefix, after.get('host'), entry['mode'], seconds, suffix)
     return entry
 
 

@@ -253,7 +253,7 @@ def test_resume_of_deleted_server_is_a_note():
 
 # ----- restore -----------------------------------------------------------------------------------------------------
 
-REPORT = {'host': 'compute-1', 'servers': [
+REPORT = {'report': 'novaops.migration.host_evacuation', 'host': 'compute-1', 'servers': [
     {'id': 'id-a', 'name': 'a', 'outcome': 'moved', 'original_host': 'compute-1', 'destination': 'compute-2'},
     {'id': 'id-b', 'name': 'b', 'outcome': 'moved_earlier', 'original_host': 'compute-1', 'destination': 'compute-2'},
     {'id': 'id-c', 'name': 'c', 'outcome': 'failed', 'original_host': 'compute-1', 'destination': None},
@@ -315,13 +315,13 @@ def test_migration_record_success_and_failure():
           'server': {'host': 'compute-2', 'status': 'ACTIVE'}, 'migration': {'id': 7, 'status': 'confirmed'}}
     entry = rep.migration_record(ok, PLAN_SERVER, 1000.0, 1012.34)
     assert entry['outcome'] == 'moved' and entry['destination'] == 'compute-2' and entry['migration_id'] == 7
-    assert entry['progress'] == '[1/2] a: compute-1 -> compute-2 (12.3 s)'
+    assert entry['progress'] == '[1/2] a: compute-1 -> compute-2 (cold, 12.3 s)'
     assert entry['started_at'] == '1970-01-01T00:16:40Z'
     bad = {'failed': True, 'msg': 'Cold migration failed.', 'migration_status': 'error',
            'server': {'host': 'compute-1', 'status': 'ACTIVE'}, 'migration': {'id': 8, 'status': 'error'}}
     entry = rep.migration_record(bad, PLAN_SERVER, 1000.0, 1001.0)
     assert entry['outcome'] == 'failed' and entry['destination'] is None and entry['current_host'] == 'compute-1'
-    assert entry['progress'].startswith('[1/2] a: compute-1 -> FAILED, now on compute-1 in ACTIVE (1.0 s)')
+    assert entry['progress'].startswith('[1/2] a: compute-1 -> FAILED, now on compute-1 in ACTIVE (cold, 1.0 s)')
     nothing = {'action': 'none', 'msg': 'Nothing to do', 'server': {'host': 'compute-3', 'status': 'ACTIVE'}}
     assert rep.migration_record(nothing, PLAN_SERVER, 1, 2)['outcome'] == 'already_moved'
 
@@ -354,7 +354,7 @@ def test_build_report_outcomes_and_postcondition():
     assert report['result'] == 'incomplete'
     assert report['counts']['moved'] == 1 and report['counts']['failed'] == 1 and report['counts']['skipped'] == 1
     assert [s['name'] for s in report['postcondition']['still_pending']] == ['b']
-    assert report['summary'][0].startswith('Evacuation of compute-1: INCOMPLETE')
+    assert report['summary'][0].startswith('compute-1 still holds 2 servers: evacuation INCOMPLETE')
     stopped = rep.build_report([failed], plan, after=after, context={'host': 'compute-1', 'failed_count': 1})
     assert stopped['counts']['not_attempted'] == 1
     planned = rep.build_report([], plan, context={'host': 'compute-1', 'check_mode': True})

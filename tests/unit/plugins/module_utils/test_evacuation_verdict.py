@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a report says must be true: the verdict is about the host, and every line names the server and the mode."""
+
+import pytest
+from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
+from ansible_collections.novaops.migration.plugins.module_utils import evacuation_report as rep
+
+from test_evacuation import HOSTS, server
+
+
+def moved(entry, dest='compute-2'):
+    return rep.migration_record({'action': 'migrate', 'server': {'host': dest, 'status': entry['status']},
+                                 'migration': {'id': entry['index'], 'status': 'confirmed'}}, entry, 0, 1)
+
+
+def evacuate(servers, after_servers, *, require_empty=None, server_filter=None, migrated=None):
+    options = {'server_filter': server_filter}
+    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options=options)
+    after = evac.plan_evacuation('compute-1', HOSTS, after_servers, options=options)
+    results = [moved(e) for e in plan['actions']] if migrated is None else migrated(plan)
+    context = {'host': 'compute-1', 'kind': 'evacuation'}
+    if require_empty is not None:
+        context['require_empty'] = require_empty
+    return rep.build_report(results, plan, after=after, context=context)
+
+
+def test_a_filter_that_skips_every_server_is_not_complete():
+    servers = [server('web-1'), server('web-2'), server('db-1')]
+    report = evacuate(servers, servers, server_filter='metadata.drain != no')
+    assert report['result'] == 'incomplete'
+    assert report['host_empty'] is False
+    assert report['summary'][0].startswith('compute-1 still holds 3 servers')
+    assert [s['name'] for s in report['remaining']] == ['db-1', 'web-1', 'web-2']
+    assert all(s['excluded'] for s in report['remaining'])
+
+
+def test_skipped_servers_fail_the_run_unless_require_empty_is_false():
+    servers = [server('web-1'), server('locked-1', locked=True)]
+    after = [server('locked-1', locked=True)]
+    strict = evacuate(servers, after)
+    assert strict['result'] == 'incomplete'
+    assert strict['summary'][0].startswith('compute-1 still holds 1 server:')
+    assert any('locked-1 (id-locked-1)' in p for p in strict['problems'])
+    lenient = evacuate(servers, after, require_empty=False)
+    assert lenient['result'] == 'partial'
+    assert lenient['problems'] == []
+    assert lenient['summary'][0].startswith('compute-1 still holds 1 server')
+    assert 'PARTIAL' in lenient['summary'][0]
+
+
+def test_only_an_empty_host_is_complete():
+    servers = [server('web-1'), server('web-2', 'SHUTOFF')]
+    report = evacuate(servers, [])
+    assert report['result'] == 'complete' and report['host_empty'] is True and report['remaining'] == []
+    assert report['summary'][0].startswith('compute-1 is empty: evacuation COMPLETE')
+    assert '2 moved (2 cold)' in report['summary'][0]
+
+
+def test_a_server_that_appeared_during_the_run_keeps_the_host_from_being_empty():
+    report = evacuate([server('web-1')], [server('new-1')], require_empty=False)
+    assert report['host_empty'] is False and report['result'] != 'complete'
+    assert [s['name'] for s in report['remaining']] == ['new-1']
+
+
+def test_summary_lines_say_live_or_cold_and_name_the_server_with_its_id():
+    servers = [server('web-1'), server('web-2', 'SHUTOFF')]
+    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'live_migrate_active': True})
+    results = [moved(e) for e in plan['actions']]
+    report = rep.build_report(results, plan, after=evac.plan_evacuation('compute-1', HOSTS, []),
+                              context={'host': 'compute-1'})
+    lines = '\n'.join(report['summary'])
+    assert 'web-1 (id-web-1): compute-1 -> compute-2, live' in lines
+    assert 'web-2 (id-web-2): compute-1 -> compute-2, cold' in lines
+    assert '1 live, 1 cold' in report['summary'][0]
+    assert [e['progress'] for e in results] == ['[1/2] web-1: compute-1 -> compute-2 (live, 1.0 s)',
+                                                '[2/2] web-2: compute-1 -> compute-2 (cold, 1.0 s)']
+
+
+def test_a_failure_reason_does_not_claim_the_run_changed_nothing():
+    plan = evac.plan_evacuation('compute-1', HOSTS, [server('web-1')])
+    failed = rep.migration_record({'failed': True, 'msg': 'servers[0] (web-1): host must not be empty. Nothing was changed.',
+                                   'server': {'host': 'compute-1', 'status': 'ACTIVE'}}, plan['actions'][0], 0, 1)
+    assert 'Nothing was changed' not in failed['reason']
+    assert 'this server was not changed' in failed['reason']
+
+
+def test_failure_problems_name_the_servers_left_behind():
+    servers = [server('web-1'), server('db-1')]
+
+    def one_failed(plan):
+        first, second = plan['actions']
+        return [rep.migration_record({'failed': True, 'msg': 'No valid host was found.',
+                                      'server': {'host': 'compute-1', 'status': 'ACTIVE'}}, first, 0, 1),
+                moved(second)]
+
+    report = evacuate(servers, [server('db-1')], migrated=one_failed)
+    assert report['result'] == 'incomplete'
+    text = ' '.join(report['problems'])
+    assert 'db-1 (id-db-1)' in text and 'No valid host' in text and "{'" not in text
+
+
+def test_check_mode_says_whether_the_host_would_end_empty():
+    plan = evac.plan_evacuation('compute-1', HOSTS, [server('web-1'), server('locked-1', locked=True)])
+    report = rep.build_report([], plan, context={'host': 'compute-1', 'check_mode': True})
+    assert report['summary'][0].startswith('CHECK MODE')
+    assert 'would still hold 1 server' in report['summary'][0]
+    assert report['host_empty'] is None
+
+
+# ----- restore: a server goes home the way it left -------------------------------------------------------------------
+
+EVACUATION = {'report': 'novaops.migration.host_evacuation', 'host': 'compute-1', 'servers': [
+    {'id': 'id-live', 'name': 'live', 'outcome': 'moved', 'live': True, 'original_host': 'compute-1',
+     'destination': 'compute-2'},
+    {'id': 'id-cold', 'name': 'cold', 'outcome': 'moved', 'live': False, 'original_host': 'compute-1',
+     'destination': 'compute-2'},
+    {'id': 'id-early', 'name': 'early', 'outcome': 'moved_earlier', 'live': False, 'original_host': 'compute-1',
+     'destination': 'compute-2', 'migration': {'id': 4, 'type': 'live-migration', 'status': 'completed'}},
+]}
+
+
+def restore_plan(**options):
+    moved_away = evac.report_servers(EVACUATION, 'compute-1')
+    current = {'id-live': server('live', on='compute-2'), 'id-cold': server('cold', on='compute-2'),
+               'id-early': server('early', on='compute-2')}
+    return evac.plan_restore('compute-1', HOSTS, moved_away, current, options=options)
+
+
+def test_restore_moves_each_server_back_the_way_it_left():
+    plan = restore_plan()
+    modes = dict((e['name'], e['action']) for e in plan['actions'])
+    assert modes == {'live': 'live', 'cold': 'cold', 'early': 'live'}
+    assert 'as it left' in next(e for e in plan['actions'] if e['name'] == 'live')['plan_line']
+
+
+def test_restore_mode_can_be_forced_either_way():
+    assert set(e['action'] for e in restore_plan(live_migrate_active=False)['actions']) == {'cold'}
+    assert set(e['action'] for e in restore_plan(live_migrate_active=True)['actions']) == {'live'}
+
+
+def test_a_server_that_left_live_but_is_now_shut_off_goes_back_cold():
+    moved_away = evac.report_servers(EVACUATION, 'compute-1')[:1]
+    plan = evac.plan_restore('compute-1', HOSTS, moved_away, {'id-live': server('live', 'SHUTOFF', on='compute-2')})
+    assert plan['actions'][0]['action'] == 'cold'
+
+
+@pytest.mark.parametrize('report, message', [
+    (dict(EVACUATION, report='novaops.migration.host_restore'), 'restore report'),
+    ({'host': 'compute-1', 'servers': []}, 'not an evacuation report'),
+    (dict(EVACUATION, host='compute-2'), "is about host 'compute-2'"),
+    ({'report': 'novaops.migration.host_evacuation', 'servers': []}, 'names no host'),
+])
+def test_restore_refuses_anything_but_the_evacuation_report_of_the_host(report, message):
+    with pytest.raises(evac.PlanError, match=message):
+        evac.report_servers(report, 'compute-1')
+
+
+# ----- a filter that keeps every server on the host is worth a warning ------------------------------------------------
+
+def test_a_filter_that_excludes_every_server_warns_and_names_the_unknown_field():
+    servers = [server('web-1'), server('db-1', metadata={'owner': 'ops'})]
+    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': 'metadata.drain != no'})
+    text = ' '.join(plan['warnings'])
+    assert 'excludes all 2 servers' in text
+    assert "reads 'no', which is not a field of a server" in text and 'quote' in text
+
+
+def test_a_filter_that_selects_some_servers_does_not_warn():
+    servers = [server('web-1', metadata={'drain': 'no'}), server('db-1')]
+    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': "metadata.drain != 'no'"})
+    assert plan['warnings'] == []
+    assert [e['name'] for e in plan['actions']] == ['db-1']
+
+
+@pytest.mark.parametrize('expression', ["starts_with(name, 'web-')", "tags[?@ == 'x'] | length(@) > `0`",
+                                        "flavor.vcpus > `2` && status == 'ACTIVE'", "!locked",
+                                        "contains(keys(metadata), 'drain')"])
+def test_known_fields_and_element_references_are_not_reported(expression):
+    assert evac.unknown_filter_fields(expression) == []
+
+
+def test_unknown_top_level_fields_are_reported():
+    assert evac.unknown_filter_fields('metadata.drain != no && nmae == `1`') == ['nmae', 'no']
