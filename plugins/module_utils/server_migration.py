@@ -37,6 +37,13 @@ FORCE_REJECTED_HINT = (
     'Drop force to let the scheduler validate the host, or use a live migration with force on a cloud '
     'that still offers microversions 2.30-2.67. Nothing was changed.')
 
+# Nova refuses a confirmResize with 400 ("Instance has not been resized.") once the record has left 'finished', and
+# with 409 once the server has left VERIFY_RESIZE: what the module sees when the cloud (resize_confirm_window) or
+# another run confirmed first.
+CONFIRM_REFUSED = (400, 409)
+CONFIRMED_ELSEWHERE = frozenset(['confirming', 'confirmed'])
+BY_SOMEONE_ELSE = 'the cloud or someone else'
+
 # Options of one migration, with server_migrate's defaults.
 DEFAULTS = dict(block_migration=None, confirm=True, force=False, host=None, live_migration=False,
                 source_host=None, wait=True, timeout=1800)
@@ -258,8 +265,12 @@ class ServerMigration(object):
                 if self.session.check_mode:
                     return self._finish('Would confirm: %s.' % decision.reason, True)
                 if not p['wait']:
-                    self._confirm_request()
-                    return self._finish('Confirmation of migration %s requested; not waiting.' % decision.migration['id'], True)
+                    if self._confirm_request(decision.migration):
+                        return self._finish('Confirmation of migration %s requested; not waiting.'
+                                            % decision.migration['id'], True)
+                    return self._finish('Migration %s was already confirmed by %s (status %s); not waiting.'
+                                        % (decision.migration['id'], BY_SOMEONE_ELSE, self.migration.get('status')),
+                                        changed)
                 return self._confirm_and_verify(decision.migration, host, changed_before=changed,
                                                 expected=val.original_status(server))
             if decision.action == val.WAIT:
@@ -450,11 +461,42 @@ class ServerMigration(object):
         return self._confirm_and_verify(self.migration, host, changed_before=True, expected=expected,
                                         ours=True)
 
-    def _confirm_request(self):
+    def _cold_record(self, mid, ours):
+        """The cold migration record ``mid`` or, when not known yet, the newest one (created by this run when ``ours``)."""
+        records = self._records(mig.COLD)
+        if mid is not None:
+            return mig.by_id(records, mid)
+        return mig.newest([r for r in records if not ours or self._is_new(r)])
+
+    def _confirm_request(self, migration, ours=False):
+        """POST confirmResize.  True when Nova accepted it; False when it refused because another confirm came first.
+
+        On a refusal the server and its record are read again: a record that is ``confirming`` or ``confirmed``
+        was confirmed by someone else (the caller then waits for and verifies the same end state).  Any other
+        refusal is raised, with the fresh state in the failure.
+        """
         self.step = 'confirming the migration'
-        sdk_action(self.compute.confirm_server_resize, self.before.id)
+        try:
+            sdk_action(self.compute.confirm_server_resize, self.before.id)
+        except Exception as exc:  # pylint: disable=broad-except
+            if getattr(exc, 'status_code', None) not in CONFIRM_REFUSED:
+                raise
+            self.step = 'reading the server after the refused confirmation'
+            self._get()
+            self.migration = self._cold_record(migration['id'] if migration else None, ours) or self.migration
+            status = self.migration.get('status') if self.migration else None
+            if status in CONFIRMED_ELSEWHERE:
+                self.step = None
+                return False
+            if status in ('reverting', 'reverted'):
+                raise self._failure('Migration %s of server %s was %s by someone else before it could be confirmed; '
+                                    'the server goes back to the source host.'
+                                    % (self.migration.get('id'), self.before.id, status)) from exc
+            self.step = 'confirming the migration'
+            raise
         self.changed_so_far = True
         self.step = None
+        return True
 
     def _confirm_and_verify(self, migration, host, changed_before, expected, ours=False):
         """Confirm the resize, then wait until the record is confirmed and the status is the original one.
@@ -466,18 +508,16 @@ class ServerMigration(object):
         if not changed_before:
             self.action = val.CONFIRM
         self.migration = migration
-        self._confirm_request()
+        sent = self._confirm_request(migration, ours)
+        if self.migration is not None and migration is None:
+            migration = self.migration
         mid = migration['id'] if migration else None
 
         def fetch():
             server = self._get()
-            if server.status != 'VERIFY_RESIZE' and not server.task_state:
-                records = self._records(mig.COLD)
-                if mid is not None:  # noqa: SIM108 - two different lookups read better apart
-                    found = mig.by_id(records, mid)
-                else:
-                    found = mig.newest([r for r in records if not ours or self._is_new(r)])
-                self.migration = found or self.migration
+            # A confirm by someone else keeps VERIFY_RESIZE until it ends; read the record all along then.
+            if (server.status != 'VERIFY_RESIZE' or not sent) and not server.task_state:
+                self.migration = self._cold_record(mid, ours) or self.migration
             return server
 
         def done(server):
@@ -491,11 +531,15 @@ class ServerMigration(object):
                 return 'Confirming migration %s of server %s failed.' % (self.migration.get('id'), server.id)
             return None
 
-        self._wait(fetch, done, failed, 'the confirmation of the migration of server %s' % self.before.id,
-                   phase='confirm')
-        return self._verify_cold(host, True, expected, 'cold-migrated and confirmed')
+        if sent or not done(self.current):
+            self._wait(fetch, done, failed, 'the confirmation of the migration of server %s' % self.before.id,
+                       phase='confirm' if sent else None)
+        if sent:
+            return self._verify_cold(host, True, expected, 'cold-migrated and confirmed')
+        return self._verify_cold(host, True, expected, 'cold-migrated (confirmed by %s)' % BY_SOMEONE_ELSE,
+                                 changed=changed_before)
 
-    def _verify_cold(self, host, confirmed, expected, what):
+    def _verify_cold(self, host, confirmed, expected, what, changed=True):
         # The "before" of a confirm-only run is already on the destination; compare with the record's source.
         reference = self.before
         if self.before.status == 'VERIFY_RESIZE' or self.before.host == self.current.host:
@@ -508,4 +552,4 @@ class ServerMigration(object):
             raise self._failure('Cold migration of server %s could not be verified: %s.'
                                 % (self.before.id, '; '.join(problems)))
         return self._finish('Server %s %s from %s to %s; status %s.'
-                            % (self.before.id, what, reference.host, self.current.host, self.current.status), True)
+                            % (self.before.id, what, reference.host, self.current.host, self.current.status), changed)

@@ -28,7 +28,10 @@ description:
     cold migration to the wanted host (or away from O(source_host)) is confirmed."
   - Without O(host) and O(source_host) every run migrates the server again (the scheduler picks a host).
     Set O(source_host) to make host draining idempotent.
-  - C(changed) is true when the module sent a write request (migrate, live migrate or confirm).
+  - When the cloud confirms resizes itself (Nova's C(resize_confirm_window)) or another run confirms first, Nova
+    refuses the module's own confirmation; the module then reads the migration again and, when it is confirmed (or
+    being confirmed), waits for and verifies the same end state, and says in RV(msg) who confirmed it.
+  - C(changed) is true when the module sent a write request (migrate, live migrate or confirm) that Nova accepted.
 options:
   block_migration:
     description:

@@ -23,6 +23,9 @@ description:
     destination and back to its status before the migration. Revert needs the record C(reverted) and the server back
     on the source. Abort needs C(cancelled) and the server on the source. Force complete needs
     C(completed) and the server on the destination.
+  - A confirm or revert that Nova refuses because the cloud (C(resize_confirm_window)) or someone else did it first
+    is not a failure. The module reads the migration again, waits for and verifies the same end state, and returns
+    C(changed=false).
 options:
   action:
     description:
@@ -182,6 +185,12 @@ FORCE_COMPLETE_TABLE = {
     'failed': 'the migration failed; it cannot be force completed',
 }
 TABLES = {'confirm': CONFIRM_TABLE, 'revert': REVERT_TABLE, 'abort': ABORT_TABLE, 'force_complete': FORCE_COMPLETE_TABLE}
+# After Nova refused a confirm or revert (400 once the record has left 'finished', 409 once the server has left
+# VERIFY_RESIZE), the record statuses that show someone else did it first: the cloud's resize_confirm_window, or
+# another run.  The same end state is then waited for and verified.
+DONE_ELSEWHERE = {'confirm': frozenset(['confirming', 'confirmed']), 'revert': frozenset(['reverting', 'reverted'])}
+BY_SOMEONE_ELSE = {'confirm': 'the cloud or someone else', 'revert': 'someone else'}
+PAST = {'confirm': 'confirmed', 'revert': 'reverted', 'abort': 'aborted', 'force_complete': 'force completed'}
 # Cold states in progress before the record reaches 'finished': wait for them.
 COLD_PENDING = frozenset(['pre-migrating', 'migrating', 'post-migrating'])
 
@@ -350,20 +359,13 @@ class ServerMigrationActionModule(NovaOpsModule):
         mid = self.migration.get('id')
         if self.check_mode:
             return self._finish('Would %s migration %s of server %s.' % (action.replace('_', ' '), mid, self.before.id), True)
-        sid = self.before.id
         self.step = '%s of migration %s' % (action.replace('_', ' '), mid)
-        if action == 'confirm':
-            sdk_action(self.compute.confirm_server_resize, sid)
-        elif action == 'revert':
-            sdk_action(self.compute.revert_server_resize, sid)
-        elif action == 'abort':
-            mv.choose_server_migrations(self.versions, 'abort')  # CloudTooOld below 2.24
-            sdk_action(self.compute.abort_server_migration, mid, sid, ignore_missing=False)
-        else:
-            mv.choose_server_migrations(self.versions, 'force_complete')  # CloudTooOld below 2.22
-            sdk_action(self.compute.force_complete_server_migration, mid, sid)
-        self.changed_so_far = True
+        sent = self._send(action, mid)
+        self.changed_so_far = sent
         self.step = None
+        if not sent and not self.params['wait']:
+            return self._finish('Migration %s was already %s by %s (status %s); not waiting.'
+                                % (mid, PAST[action], BY_SOMEONE_ELSE[action], self.migration.get('status')), False)
         if not self.params['wait']:
             return self._finish('%s of migration %s requested; not waiting.' % (action.replace('_', ' ').capitalize(), mid), True)
 
@@ -385,16 +387,43 @@ class ServerMigrationActionModule(NovaOpsModule):
                 return 'Abort of migration %s did not cancel it: it ended in status %s.' % (mid, status)
             return None
 
-        self._wait(fetch, lambda server: goal_reached(action, self.migration, server, expected), failed,
-                   '%s of migration %s' % (action.replace('_', ' '), mid))
+        if sent or not goal_reached(action, self.migration, self.current, expected):
+            self._wait(fetch, lambda server: goal_reached(action, self.migration, server, expected), failed,
+                       '%s of migration %s' % (action.replace('_', ' '), mid))
         problems = end_problems(action, self.migration, self.current)
         if problems:
             raise MigrationFailed('%s of migration %s could not be verified: %s.'
                                   % (action.replace('_', ' ').capitalize(), mid, '; '.join(problems)))
-        return self._finish('Migration %s %s: status %s; server on %s in status %s.'
-                            % (mid, {'confirm': 'confirmed', 'revert': 'reverted', 'abort': 'aborted',
-                                     'force_complete': 'force completed'}[action],
-                               self.migration.get('status'), self.current.host, self.current.status), True)
+        return self._finish('Migration %s %s%s: status %s; server on %s in status %s.'
+                            % (mid, PAST[action], '' if sent else ' by %s' % BY_SOMEONE_ELSE[action],
+                               self.migration.get('status'), self.current.host, self.current.status), sent)
+
+    def _send(self, action, mid):
+        """Send the action.  True when Nova accepted it; False when a confirm or revert was refused because
+        someone else did it first (the server and record are read again to tell); other refusals are raised."""
+        sid = self.before.id
+        try:
+            if action == 'confirm':
+                sdk_action(self.compute.confirm_server_resize, sid)
+            elif action == 'revert':
+                sdk_action(self.compute.revert_server_resize, sid)
+            elif action == 'abort':
+                mv.choose_server_migrations(self.versions, 'abort')  # CloudTooOld below 2.24
+                sdk_action(self.compute.abort_server_migration, mid, sid, ignore_missing=False)
+            else:
+                mv.choose_server_migrations(self.versions, 'force_complete')  # CloudTooOld below 2.22
+                sdk_action(self.compute.force_complete_server_migration, mid, sid)
+        except Exception as exc:  # pylint: disable=broad-except
+            if action not in DONE_ELSEWHERE or getattr(exc, 'status_code', None) not in (400, 409):
+                raise
+            step, self.step = self.step, 'reading the migration after the refused %s' % action
+            self._get()
+            self._reload_migration()
+            self.step = step
+            if self.migration.get('status') not in DONE_ELSEWHERE[action]:
+                raise
+            return False
+        return True
 
 
 def main():
