@@ -5,7 +5,16 @@ Key order matters: errors are reported in keyword order, like jsonschema.
 
 import copy
 
-from mock_compute.api.validation import COMMON_QUERY_PARAM, NON_NEGATIVE_INTEGER, boolean, fqdn, multi_params, single_param, string
+from mock_compute.api.validation import (
+    COMMON_QUERY_PARAM,
+    COMMON_QUERY_REGEX_PARAM,
+    NON_NEGATIVE_INTEGER,
+    boolean,
+    fqdn,
+    multi_params,
+    single_param,
+    string,
+)
 
 # --- server actions ------------------------------------------------------------
 MIGRATE_V256 = {
@@ -137,9 +146,17 @@ _SERVER_QUERY_NAMES = (
     "security_groups", "info_cache", "fault", "tags", "tags-any", "not-tags", "not-tags-any", "changes-before",
     "locked", "marker",
 )
+# Nova checks these with its "regex" format (the database matches them as patterns).
+_SERVER_QUERY_REGEX_NAMES = (
+    "kernel_id", "ramdisk_id", "hostname", "key_name", "power_state", "node", "flavor", "reservation_id",
+    "launched_at", "terminated_at", "availability_zone", "name", "display_name", "description",
+    "display_description", "locked_by", "root_device_name", "config_drive", "access_ip_v4", "access_ip_v6",
+    "auto_disk_config", "progress", "ip", "ip6", "created_at", "tags", "tags-any", "not-tags", "not-tags-any",
+)
 SERVERS_QUERY = {
     "type": "object",
     "properties": dict(dict.fromkeys(_SERVER_QUERY_NAMES, COMMON_QUERY_PARAM),
+                       **dict.fromkeys(_SERVER_QUERY_REGEX_NAMES, COMMON_QUERY_REGEX_PARAM),
                        limit=multi_params(NON_NEGATIVE_INTEGER)),
     "additionalProperties": True,
     "patternProperties": {"^_": COMMON_QUERY_PARAM},

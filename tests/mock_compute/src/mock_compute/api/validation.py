@@ -60,6 +60,13 @@ def _check_format(name, instance):
             parse_isotime(instance)
         except ValueError:
             return False
+    if name == "regex":     # Nova's checker: a non-empty string that re.compile accepts
+        if not instance:
+            return False
+        try:
+            re.compile(instance)
+        except (re.error, RecursionError, OverflowError):
+            return False
     return True
 
 
@@ -160,6 +167,7 @@ def single_param(schema):
 
 
 COMMON_QUERY_PARAM = multi_params({"type": "string"})
+COMMON_QUERY_REGEX_PARAM = multi_params({"type": "string", "format": "regex"})
 NON_NEGATIVE_INTEGER = {"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 0, "minLength": 1}
 
 

@@ -110,6 +110,11 @@ class InvalidMigrationState(InvalidInput):
                "Cannot %(method)s while the migration is in this state.")
 
 
+class InvalidNameFilter(InvalidInput):
+    """A server-name filter that is no regex, or one the mock cannot search in bounded time."""
+    msg_fmt = "Invalid input for query parameters name. Value: %(value)s. %(reason)s"
+
+
 class MarkerNotFound(InvalidInput):
     msg_fmt = "Marker %(marker)s could not be found."
 
