@@ -18,6 +18,7 @@ options:
       - How long, in seconds, a single HTTP request to an OpenStack API may take before it
         is aborted (socket level timeout passed to openstacksdk).
       - Different from O(timeout), which bounds the whole wait for a migration.
+      - Must be a positive number; leave it unset for the clouds.yaml or openstacksdk default.
     type: int
   auth:
     description:
@@ -33,22 +34,25 @@ options:
     type: str
   ca_cert:
     description:
-      - Path to a CA bundle used to verify the server certificates.
+      - Path to a CA bundle (or a directory of CA certificates) used to verify the server certificates.
+        It must exist and be readable on the host the module runs on; the task fails before any request otherwise.
     type: str
     aliases: [cacert]
   client_cert:
     description:
-      - Path to a client certificate (PEM) for TLS client authentication.
+      - Path to a client certificate (PEM) for TLS client authentication. It must exist and be readable on the host
+        the module runs on.
     type: str
     aliases: [cert]
   client_key:
     description:
-      - Path to the private key of O(client_cert).
+      - Path to the private key of O(client_cert). It must exist and be readable on the host the module runs on.
     type: str
     aliases: [key]
   cloud:
     description:
-      - Name of a cloud in clouds.yaml, or a dictionary holding a complete cloud configuration.
+      - Name of a cloud in clouds.yaml, or a dictionary holding a complete cloud configuration. Any other type
+        (a list, a number) is refused.
       - When a dictionary is given, O(auth), O(auth_type), O(region_name), O(validate_certs),
         O(ca_cert), O(client_cert), O(client_key) and O(api_timeout) must not be set and
         O(interface) must stay V(public); put those values into the dictionary instead.
@@ -78,6 +82,7 @@ options:
   sdk_log_path:
     description:
       - Path of a file to which openstacksdk writes its log (including HTTP requests at V(DEBUG)).
+      - Its directory must exist and be writable by the user running the module.
     type: str
   timeout:
     description:

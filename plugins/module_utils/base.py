@@ -15,6 +15,7 @@ openstacksdk is imported only when a connection is made (it costs about
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import time
 import traceback
 
@@ -22,7 +23,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient, sdk_proxy
-from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError
+from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError, ValidationError
 
 SDK_IMPORT_ERROR = None
 
@@ -71,8 +72,8 @@ def cloud_secrets(cloud):
         elif secret and value is not None and not isinstance(value, bool) and str(value) != '':
             found.add(str(value))
 
-    if isinstance(cloud, dict):
-        walk(cloud, False)
+    # A list is not a valid cloud, but its dictionaries must not be printed in the refusal either.
+    walk(cloud, False)
     return found
 
 
@@ -118,6 +119,74 @@ def openstack_argument_spec():
         validate_certs=dict(type='bool', aliases=['verify']),
         wait=dict(type='bool', default=True),
     )
+
+
+def _kind(value):
+    if isinstance(value, bool):
+        return 'a boolean'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, (list, tuple)):
+        return 'a list'
+    return 'a %s' % type(value).__name__
+
+
+def _check_file(option, path, what, directory_allowed=False):
+    """A TLS file must exist and be readable where the module runs (openstacksdk would fail at the first request)."""
+    if os.path.isfile(path) or (directory_allowed and os.path.isdir(path)):
+        if not os.access(path, os.R_OK):
+            raise ValidationError('%s: %s is not readable by the user running the module; fix its permissions or '
+                                  'give a copy it can read.' % (option, path))
+        return
+    raise ValidationError('%s: the file %s does not exist on the host the module runs on (the controller with '
+                          'connection: local); give the path of an existing %s%s.'
+                          % (option, path, what, ' (~ is not expanded here, use an absolute path)'
+                             if str(path).startswith('~') else ''))
+
+
+def _check_log_path(path):
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ValidationError('sdk_log_path: %s is a directory; give the path of a file in it, for example %s.'
+                              % (path, os.path.join(path, 'openstacksdk.log')))
+    if not os.path.exists(directory):
+        raise ValidationError('sdk_log_path: the directory %s does not exist; create it first or give a file in an '
+                              'existing directory.' % directory)
+    if not os.path.isdir(directory):
+        raise ValidationError('sdk_log_path: %s is not a directory; give a file in an existing directory.' % directory)
+    target = path if os.path.exists(path) else directory
+    if not os.access(target, os.W_OK):
+        raise ValidationError('sdk_log_path: %s is not writable by the user running the module; give a file in a '
+                              'directory it may write to (for example /tmp).' % target)
+
+
+def validate_connection_options(params):
+    """Connection options that cannot work are refused before any request, with what to pass instead."""
+    cloud = params.get('cloud')
+    if cloud is not None and not isinstance(cloud, (str, dict)):
+        raise ValidationError('cloud must be the name of a cloud in clouds.yaml (a string) or a dictionary holding a '
+                              'whole cloud configuration, not %s. For several clouds, run the task once per cloud.'
+                              % _kind(cloud))
+    timeout = params.get('api_timeout')
+    if timeout is not None and timeout <= 0:
+        raise ValidationError('api_timeout must be a positive number of seconds (the longest one HTTP request may '
+                              'take), not %s; leave it unset to use the clouds.yaml or openstacksdk default.' % timeout)
+    files = [('ca_cert', params.get('ca_cert')), ('client_cert', params.get('client_cert')),
+             ('client_key', params.get('client_key'))]
+    if isinstance(cloud, dict):
+        files += [('cloud.cacert', cloud.get('cacert')), ('cloud.cert', cloud.get('cert')),
+                  ('cloud.key', cloud.get('key'))]
+    for option, path in files:
+        if path is None or isinstance(path, bool):
+            continue
+        if option.endswith('cacert') or option == 'ca_cert':
+            _check_file(option, str(path), 'CA bundle (PEM file, or directory of certificates)', directory_allowed=True)
+        elif option.endswith('key'):
+            _check_file(option, str(path), 'private key (PEM) of the client certificate')
+        else:
+            _check_file(option, str(path), 'client certificate (PEM)')
+    if params.get('sdk_log_path'):
+        _check_log_path(params['sdk_log_path'])
 
 
 def connect_kwargs(params):
@@ -327,6 +396,7 @@ class NovaOpsModule(object):
 
     def __call__(self):
         try:
+            validate_connection_options(self.params)
             self.run()
         except NovaOpsError as exc:
             self._fail_from(exc, None)

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import datetime
 
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
@@ -44,6 +45,78 @@ def check_named(option, value, what_to_do):
 def check_named_list(option, values, what_to_do):
     for index, value in enumerate(values or []):
         check_named('%s[%d]' % (option, index), value, what_to_do)
+
+
+def parse_iso8601(value, name):
+    """Parse an ISO 8601 date or date-time; naive values are taken as UTC.  Raises ValidationError."""
+    text = str(value if value is not None else '').strip()
+    if not text:
+        raise ValidationError('%s is empty; give an ISO 8601 time such as 2026-01-31T12:00:00Z.' % name)
+    candidate = text[:-1] + '+00:00' if text[-1] in 'zZ' else text
+    if 't' in candidate:
+        candidate = candidate.replace('t', 'T')
+    try:
+        parsed = datetime.datetime.fromisoformat(candidate)
+    except ValueError:
+        raise ValidationError('%s=%r is not an ISO 8601 time; use for example 2026-01-31T12:00:00Z.' % (name, value)) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
+
+
+def _kind(value):
+    return 'a list' if isinstance(value, list) else 'a %s' % type(value).__name__
+
+
+HOST_FACTS_HINT = ('Pass the hosts list returned by novaops.migration.compute_host_info (register it and give '
+                   '"{{ result.hosts }}"), or leave hosts out to let the module read them; destination host names go '
+                   'into target_hosts.')
+
+
+def check_host_facts(hosts):
+    """migration_plan's ``hosts``: entries shaped like compute_host_info's (a host name, dict service and capacity)."""
+    for index, entry in enumerate(hosts or []):
+        where = 'hosts[%d]' % index
+        if not isinstance(entry, dict):
+            raise ValidationError('%s is %s, not a dict. %s' % (where, _kind(entry), HOST_FACTS_HINT))
+        service = entry.get('service')
+        if service is not None and not isinstance(service, dict):
+            raise ValidationError('%s.service is %s, not a dict. %s' % (where, _kind(service), HOST_FACTS_HINT))
+        name = entry.get('host') or (service or {}).get('host')
+        if not isinstance(name, str) or not name.strip():
+            raise ValidationError('%s has no host name (host, or service.host). %s' % (where, HOST_FACTS_HINT))
+        capacity = entry.get('capacity')
+        if capacity is None:
+            continue
+        if not isinstance(capacity, dict):
+            raise ValidationError('%s (%s): capacity is %s, not a dict (or null). %s'
+                                  % (where, name, _kind(capacity), HOST_FACTS_HINT))
+        for resource, item in capacity.items():
+            free = item.get('free') if isinstance(item, dict) else item
+            if resource == 'source' or free is None or (isinstance(free, (int, float)) and not isinstance(free, bool)):
+                continue
+            raise ValidationError('%s (%s): capacity.%s is %s; expected a dict with numbers for total, used and free. %s'
+                                  % (where, name, resource, _kind(item) if free is item else 'a dict whose free is %s'
+                                     % _kind(free), HOST_FACTS_HINT))
+
+
+REPORT_HINT = ('Pass the evacuation report the host_evacuation role wrote (the JSON file, read with '
+               '"{{ lookup(\'ansible.builtin.file\', path) | from_json }}").')
+
+
+def check_report(report):
+    """migration_plan's ``report``: a host name and a list of server entries (dicts)."""
+    host = report.get('host')
+    if host is not None and not isinstance(host, str):
+        raise ValidationError('report.host is %s, not a host name. %s' % (_kind(host), REPORT_HINT))
+    servers = report.get('servers')
+    if not isinstance(servers, list):
+        raise ValidationError('report has %s: its servers must be a list of the servers the evacuation handled. %s'
+                              % ('no servers' if servers is None else 'servers as %s' % _kind(servers), REPORT_HINT))
+    for index, entry in enumerate(servers):
+        if not isinstance(entry, dict):
+            raise ValidationError('report.servers[%d] is %s, not a dict with the id, name and outcome of a server. %s'
+                                  % (index, _kind(entry), REPORT_HINT))
 
 
 SERVER_HINT = 'Name the server (exact name or ID).'

@@ -59,6 +59,8 @@ options:
         of every compute host).
       - When unset, the module reads them itself (as M(novaops.migration.compute_host_info) does; with
         O(capacity_check=false) only the compute services are read), and returns them in RV(hosts).
+      - Each entry must name its host (C(host) or C(service.host)); C(service) and C(capacity) must be dicts (or null),
+        with numbers for the free capacity. Other entries fail the task before any request.
     type: list
     elements: dict
   live_migrate_active:
@@ -76,6 +78,7 @@ options:
     description:
       - O(mode=restore) only. The JSON evacuation report written by the P(novaops.migration.host_evacuation#role) role
         (its C(servers) with outcome V(moved) or V(moved_earlier) are moved back).
+      - Required with O(mode=restore). C(servers) must be a list of dicts; a report without it fails before any request.
     type: dict
   server_filter:
     description:
@@ -86,8 +89,9 @@ options:
     type: str
   since:
     description:
-      - Start time of the evacuation (ISO 8601, UTC). Successful migrations away from O(host) created since then are
-        returned in RV(plan.earlier).
+      - Start time of the evacuation, an ISO 8601 date or date-time (UTC unless it has an offset), for example
+        C(2026-01-31T12:00:00Z). Successful migrations away from O(host) created since then are returned in
+        RV(plan.earlier). Any other text fails the task; an empty string counts as unset.
       - When unset and the host's compute service is disabled with an evacuation marker, the marker's time is used.
     type: str
   skip_error:
@@ -244,6 +248,8 @@ plan:
       type: bool
 '''
 
+import datetime
+
 from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
@@ -322,6 +328,16 @@ class MigrationPlanModule(NovaOpsModule):
                         % ('empty' if p['mode'] == 'evacuate' else 'restore'))
         val.check_named_list('target_hosts', p['target_hosts'], 'Give exact compute host names, or an empty list to '
                              'let the scheduler choose.')
+        val.check_host_facts(p['hosts'])
+        if p['mode'] == 'restore':
+            if not p['report']:
+                raise ValidationError('mode=restore needs report (the evacuation report of %s).' % p['host'])
+            val.check_report(p['report'])
+        # An empty since is unset (the marker's time is used); anything else must be a time.
+        self.since = None
+        if p['since'] is not None and str(p['since']).strip():
+            parsed = val.parse_iso8601(p['since'], 'since')
+            self.since = parsed.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
     # ----- reads ------------------------------------------------------------
     def _servers_on(self, host):
@@ -353,7 +369,7 @@ class MigrationPlanModule(NovaOpsModule):
         known = set(evac.normalize_host(h).get('host') for h in hosts)
         if host not in known:
             return evac.plan_evacuation(host, hosts, [], options=options)
-        since = self.params['since']
+        since = self.since
         if not since:
             # A host disabled by an evacuation: what it moved since its marker time counts as "earlier".
             source = next(h for h in (evac.normalize_host(e) for e in hosts) if h.get('host') == host)
@@ -373,8 +389,6 @@ class MigrationPlanModule(NovaOpsModule):
                                     options=options, since=since)
 
     def _restore(self, host, hosts, options):
-        if not self.params['report']:
-            raise ValidationError('mode=restore needs report (the evacuation report of %s).' % host)
         moved = evac.report_servers(self.params['report'], host)
         known = set(evac.normalize_host(h).get('host') for h in hosts)
         if host not in known or not moved:

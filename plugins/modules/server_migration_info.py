@@ -198,8 +198,6 @@ microversion:
   sample: '2.59'
 '''
 
-import datetime
-
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
@@ -207,23 +205,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.api import nova_
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.servers import find_server
-
-
-def parse_iso8601(value, name):
-    """Parse an ISO 8601 date or date-time; naive values are taken as UTC.  Raises ValidationError."""
-    text = (value or '').strip()
-    if not text:
-        raise ValidationError('%s is empty; give an ISO 8601 time such as 2026-01-31T12:00:00Z.' % name)
-    candidate = text[:-1] + '+00:00' if text[-1] in 'zZ' else text
-    if 't' in candidate:
-        candidate = candidate.replace('t', 'T')
-    try:
-        parsed = datetime.datetime.fromisoformat(candidate)
-    except ValueError:
-        raise ValidationError('%s=%r is not an ISO 8601 time; use for example 2026-01-31T12:00:00Z.' % (name, value)) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
 
 
 def validate_filters(params):
@@ -241,10 +222,10 @@ def validate_filters(params):
                                   % (mtype, ', '.join([*mig.NOVA_TYPES, 'cold-migration'])))
     since = before = None
     if params.get('changes_since') is not None:
-        since = parse_iso8601(params['changes_since'], 'changes_since')
+        since = val.parse_iso8601(params['changes_since'], 'changes_since')
         filters['changes_since'] = since.isoformat()
     if params.get('changes_before') is not None:
-        before = parse_iso8601(params['changes_before'], 'changes_before')
+        before = val.parse_iso8601(params['changes_before'], 'changes_before')
         filters['changes_before'] = before.isoformat()
     if since is not None and before is not None and before < since:
         raise ValidationError('changes_before (%s) is earlier than changes_since (%s); nothing could match.'
