@@ -34,7 +34,8 @@ def test_config_rejects_non_finite_numbers_at_startup(key):
 
 
 @pytest.mark.parametrize("changes", [{"extensions": [1]}, {"extensions": [["cold-migration-force"]]},
-                                     {"extensions": [{}]}, {"extensions": [None]}, {"max_microversion": 2.5}])
+                                     {"extensions": [{}]}, {"extensions": [None]}, {"max_microversion": 2.5},
+                                     {"max_microversion": "banana"}, {"max_microversion": "2.1" + "0" * 5000}])
 def test_config_wrong_types_name_the_key(mock_cloud, changes):
     before = mock_cloud.config()
     status, _ignored, body = mock_cloud.request("PATCH", "/mock/config", changes)

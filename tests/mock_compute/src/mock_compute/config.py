@@ -46,9 +46,13 @@ class MockConfig:
         self.validate()
 
     def validate(self):
-        version = parse_version(self.max_microversion)
+        bounds = "max_microversion must be a version between %s and %s" % (MIN_MICROVERSION, ABSOLUTE_MAX_MICROVERSION)
+        try:
+            version = parse_version(self.max_microversion)
+        except ValueError as exc:   # also int()'s refusal of thousands of digits
+            raise ValueError(bounds) from exc
         if not parse_version(MIN_MICROVERSION) <= version <= parse_version(ABSOLUTE_MAX_MICROVERSION):
-            raise ValueError("max_microversion must be between %s and %s" % (MIN_MICROVERSION, ABSOLUTE_MAX_MICROVERSION))
+            raise ValueError(bounds)
         if not all(isinstance(name, str) for name in self.extensions):
             raise ValueError("extensions must be a list of strings")
         self.extensions = tuple(dict.fromkeys(self.extensions))
