@@ -20,9 +20,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 try:
-    from urllib.parse import urlencode, urlparse, parse_qs
+    from urllib.parse import quote, urlencode, urlparse, parse_qs
 except ImportError:  # pragma: no cover - Python 2 is not supported, keep pylint/import sanity quiet
-    from urllib import urlencode  # type: ignore
+    from urllib import quote, urlencode  # type: ignore
     from urlparse import urlparse, parse_qs  # type: ignore
 
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
@@ -61,6 +61,11 @@ def sdk_action(method, *args, **kwargs):
         return method(*args, **kwargs)
     except ValueError as exc:
         raise ValidationError('openstacksdk refused the request before sending it: %s' % exc) from None
+
+
+def url_path(template, *segments):
+    """Fill the ``%s`` of a URL path with quoted segments: an id with ``/``, ``?`` or ``..`` stays one segment."""
+    return template % tuple(quote(str(segment), safe='') for segment in segments)
 
 
 def encode_query(params):

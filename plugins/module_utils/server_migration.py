@@ -18,7 +18,7 @@ import contextlib
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
-from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action
+from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action, url_path
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     MigrationFailed,
     NovaOpsError,
@@ -351,10 +351,10 @@ class ServerMigration(object):
         try:
             if live:
                 # Raw: the SDK's live_migrate_server pins 2.30, where Nova's pre-checks are synchronous (NoValidHost = HTTP 400; async from 2.34).
-                self.api.post('/servers/%s/action' % server.id, json=body, microversion=version)
+                self.api.post(url_path('/servers/%s/action', server.id), json=body, microversion=version)
             elif p['force']:
                 # Raw: the SDK's migrate_server has no force.
-                self.api.post('/servers/%s/action' % server.id, json=body, microversion=version)
+                self.api.post(url_path('/servers/%s/action', server.id), json=body, microversion=version)
             else:
                 sdk_action(self.compute.migrate_server, server.id, host=host)
         except Exception as exc:  # pylint: disable=broad-except

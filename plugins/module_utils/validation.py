@@ -16,6 +16,7 @@ import datetime
 
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.servers import looks_like_uuid
 
 COLD_STATUSES = ('ACTIVE', 'SHUTOFF')
 LIVE_STATUSES = ('ACTIVE', 'PAUSED')
@@ -117,6 +118,13 @@ def check_report(report):
         if not isinstance(entry, dict):
             raise ValidationError('report.servers[%d] is %s, not a dict with the id, name and outcome of a server. %s'
                                   % (index, _kind(entry), REPORT_HINT))
+        # The ids are read back with GET /servers/{id}: only a UUID may go into that path.
+        ident = entry.get('id')
+        where = 'report.servers[%d]%s' % (index, ' (%r)' % entry['name'] if entry.get('name') else '')
+        if ident is None and entry.get('outcome') in ('moved', 'moved_earlier'):
+            raise ValidationError('%s has no id, so the server cannot be found. %s' % (where, REPORT_HINT))
+        if ident is not None and not (isinstance(ident, str) and looks_like_uuid(ident)):
+            raise ValidationError('%s: id %r is not a server UUID. %s' % (where, ident, REPORT_HINT))
 
 
 SERVER_HINT = 'Name the server (exact name or ID).'

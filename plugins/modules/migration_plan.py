@@ -78,7 +78,8 @@ options:
     description:
       - O(mode=restore) only. The JSON evacuation report written by the P(novaops.migration.host_evacuation#role) role
         (its C(servers) with outcome V(moved) or V(moved_earlier) are moved back).
-      - Required with O(mode=restore). C(servers) must be a list of dicts; a report without it fails before any request.
+      - Required with O(mode=restore). C(servers) must be a list of dicts, each C(id) a server UUID; anything else fails
+        before any request.
     type: dict
   server_filter:
     description:
@@ -255,6 +256,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import hosts as 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
+from ansible_collections.novaops.migration.plugins.module_utils.api import url_path
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
@@ -349,7 +351,7 @@ class MigrationPlanModule(NovaOpsModule):
     def _server(self, server_id):
         self.step = 'reading server %s' % server_id
         try:
-            body = self.api.get('/servers/%s' % server_id, microversion=self.read_version) or {}
+            body = self.api.get(url_path('/servers/%s', server_id), microversion=self.read_version) or {}
         except Exception as exc:  # pylint: disable=broad-except
             if getattr(exc, 'status_code', None) == 404:
                 return None
