@@ -146,3 +146,28 @@ def test_oversized_body_gets_413(fuzz_env):
     assert response.status_code == 413
     assert response.json()["overLimit"]["code"] == 413
     assert _comparable(cloud) == before
+
+
+@pytest.mark.parametrize(("action", "version"), [({"migrate": {"host": "\ud800"}}, "2.56"),
+                                                 ({"lock": {"locked_reason": "x\udfff"}}, "2.73"),
+                                                 ({"os-migrateLive": {"host": "\ud800", "block_migration": "auto"}}, "2.30")])
+def test_lone_surrogates_are_a_400_and_change_nothing(fuzz_env, action, version):
+    """JSON may escape half a UTF-16 pair; Nova's patterns refuse it, and stored it could never be rendered."""
+    cloud, client, token, servers, _services, _baseline = fuzz_env
+    before = _comparable(cloud)
+    response = client.post("/v2.1/servers/%s/action" % servers[0], content=json.dumps(action),
+                           headers={"X-Auth-Token": token, "Content-Type": "application/json",
+                                    "OpenStack-API-Version": "compute %s" % version})
+    assert response.status_code == 400 and response.json()["badRequest"]["code"] == 400
+    assert _comparable(cloud) == before
+
+
+@pytest.mark.parametrize("path", ["/v2.1/servers", "/v2.1/servers/detail", "/v2.1/flavors", "/v2.1/os-migrations",
+                                  "/v2.1/os-hypervisors"])
+def test_limit_beyond_int_conversion_is_a_400(fuzz_env, path):
+    """int() refuses more than 4300 digits; Nova's limit check answers 400 'limit param must be an integer'."""
+    _cloud, client, token, _servers, _services, _baseline = fuzz_env
+    response = client.get(path + "?limit=" + "9" * 5000, headers={"X-Auth-Token": token,
+                                                                 "OpenStack-API-Version": "compute 2.80"})
+    assert (response.status_code, response.json()) == (
+        400, {"badRequest": {"code": 400, "message": "limit param must be an integer"}})

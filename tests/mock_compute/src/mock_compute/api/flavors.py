@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from mock_compute.api import schemas
 from mock_compute.api.context import get_cloud, get_context
 from mock_compute.api.errors import APIError
-from mock_compute.api.request import last, query_lists
+from mock_compute.api.request import last, page_limit, query_lists
 from mock_compute.api.validation import to_bool, validate_query
 from mock_compute.api.views import flavors as views
 from mock_compute.api.views.common import Links
@@ -30,8 +30,7 @@ def _list(request, detail):
     validate_query(schemas.PAGINATION_QUERY, params)
     min_ram, min_disk = _int_param(params, "minRam"), _int_param(params, "minDisk")
     is_public = last(params, "is_public")
-    requested = last(params, "limit")
-    limit = min(int(requested), cloud.config.max_limit) if requested is not None else cloud.config.max_limit
+    limit = page_limit(params, cloud.config.max_limit)
     marker = last(params, "marker")
     links = Links(request)
     with cloud.locked():

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from mock_compute.api import policy, schemas
 from mock_compute.api.context import get_cloud, get_context
 from mock_compute.api.errors import APIError
-from mock_compute.api.request import last, query_lists
+from mock_compute.api.request import last, page_limit, query_lists
 from mock_compute.api.validation import to_bool, validate_query
 from mock_compute.api.views import hosts as views
 from mock_compute.api.views.common import Links
@@ -33,8 +33,7 @@ def _list(request, detail):
     paged = ctx.supports((2, 33))
     limit = marker = None
     if paged:
-        requested = last(params, "limit")
-        limit = min(int(requested), cloud.config.max_limit) if requested is not None else cloud.config.max_limit
+        limit = page_limit(params, cloud.config.max_limit)
         marker = last(params, "marker")
     pattern = with_servers = None
     if ctx.supports((2, 53)):

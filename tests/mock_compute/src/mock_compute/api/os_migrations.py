@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from mock_compute.api import policy, schemas
 from mock_compute.api.context import get_cloud, get_context
 from mock_compute.api.errors import APIError
-from mock_compute.api.request import last, query_lists
+from mock_compute.api.request import last, page_limit, query_lists
 from mock_compute.api.validation import to_bool, validate_query
 from mock_compute.api.views import migrations as views
 from mock_compute.api.views.common import Links
@@ -54,8 +54,7 @@ async def list_migrations(request: Request):
         raise APIError(400, "The value of changes-since must be less than or equal to changes-before.")
     limit = marker = None
     if paged:
-        requested = last(params, "limit")
-        limit = min(int(requested), cloud.config.max_limit) if requested is not None else cloud.config.max_limit
+        limit = page_limit(params, cloud.config.max_limit)
         marker = last(params, "marker")
     hidden = last(params, "hidden")
     links = Links(request)

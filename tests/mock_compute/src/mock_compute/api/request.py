@@ -41,9 +41,30 @@ async def read_json(request, max_bytes, malformed="Malformed request body"):
     if content_type and content_type not in _JSON_TYPES:
         raise APIError(415, "Unsupported Content-Type")
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise APIError(400, malformed) from exc
+    # JSON may escape half a UTF-16 pair ("\ud800"). Nova's string patterns refuse it; here it
+    # would end up in state or in an error message that can never be written back as UTF-8.
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise APIError(400, "%s (it contains a lone UTF-16 surrogate escape)" % malformed) from exc
+    return body
+
+
+def page_limit(params, max_limit):
+    """``limit`` capped at ``max_limit``, as Nova's ``common.get_limit_and_marker`` reads it.
+
+    The query schema accepts any run of digits, but ``int()`` refuses more than 4300 of them.
+    """
+    requested = last(params, "limit")
+    if requested is None:
+        return max_limit
+    try:
+        return min(int(requested), max_limit)
+    except ValueError as exc:
+        raise APIError(400, "limit param must be an integer") from exc
 
 
 def body_or_none(body):

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse, Response
 from mock_compute.api import policy, schemas
 from mock_compute.api.context import get_cloud, get_context
 from mock_compute.api.errors import APIError
-from mock_compute.api.request import NO_BODY, last, query_lists, read_json
+from mock_compute.api.request import NO_BODY, last, page_limit, query_lists, read_json
 from mock_compute.api.validation import to_bool, validate_body, validate_query
 from mock_compute.api.views import servers as server_views
 from mock_compute.api.views.common import Links
@@ -113,8 +113,7 @@ async def _list(request, is_detail):
     filters = _build_filters(ctx, params, is_detail)
     if filters is None:
         return JSONResponse({"servers": []})
-    limit = last(params, "limit")
-    limit = min(int(limit), cloud.config.max_limit) if limit is not None else cloud.config.max_limit
+    limit = page_limit(params, cloud.config.max_limit)
     links = Links(request)
     with cloud.locked():
         try:
