@@ -96,12 +96,23 @@ def is_in_progress(migration_type, status):
     return status in ANY_IN_PROGRESS
 
 
+def is_unfinished(migration_type, status):
+    """In progress, or a cold migration or resize ``finished`` and waiting for confirmation (server VERIFY_RESIZE).
+
+    Nova does not count the wait for confirmation as in progress, yet the move is not over: the server holds
+    resources on both hosts until it is confirmed or reverted.
+    """
+    if is_in_progress(migration_type, status):
+        return True
+    return migration_type in (COLD, RESIZE, None) and status in AWAITING_CONFIRM
+
+
 def normalize(record):
     """Normalize an ``/os-migrations`` or ``/servers/{id}/migrations`` item.
 
     Keeps Nova's field names (``migration_type`` keeps Nova's value) and adds
-    ``type`` (``migration`` shown as ``cold-migration``), ``server_id`` and
-    ``in_progress``.
+    ``type`` (``migration`` shown as ``cold-migration``), ``server_id``,
+    ``in_progress`` and ``unfinished``.
     """
     record = record or {}
     mtype = derive_type(record)
@@ -116,6 +127,7 @@ def normalize(record):
         'type': TYPE_NAMES.get(mtype, mtype),
         'status': status,
         'in_progress': is_in_progress(mtype, status),
+        'unfinished': is_unfinished(mtype, status),
         'server_id': record.get('instance_uuid') or record.get('server_uuid'),
         'source_compute': record.get('source_compute'),
         'source_node': record.get('source_node'),

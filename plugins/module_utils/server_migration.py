@@ -232,10 +232,8 @@ class ServerMigration(object):
             if host and val.find_service(services, host) is None:
                 # Unknown hosts fail even when nothing would be done (check_target raises).
                 val.check_target(host, services, self.before, p['force'])
-            if source_host and self.before.host != source_host and not val.find_service(services, source_host):
-                hosts = val.compute_host_names(services)
-                raise ValidationError('Unknown source_host %r (host names must match exactly). Compute hosts: %s.'
-                                      % (source_host, ', '.join(hosts)), compute_hosts=hosts)
+            if source_host and self.before.host != source_host:
+                val.check_hosts_exist([source_host], services, label='source_host')
 
         if self._history_unneeded():
             latest = None

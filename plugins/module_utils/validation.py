@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import collections
 import datetime
+import difflib
 
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
@@ -180,16 +181,46 @@ def target_problems(service, server=None):
     return problems
 
 
+def similar_host_names(name, hosts, limit=3):
+    """Compute hosts ``name`` was probably meant to be: the same name in another case or as a short name / FQDN,
+    else the closest spellings (a typo), best first."""
+    wanted = str(name).lower()
+    same = [h for h in hosts if h.lower() == wanted or h.lower().split('.')[0] == wanted.split('.')[0]]
+    if same:
+        return same[:limit]
+    scored = [(difflib.SequenceMatcher(None, wanted, h.lower()).ratio(), h) for h in hosts]
+    scored = [(score, h) for score, h in scored if score >= 0.75]
+    if not scored:
+        return []
+    best = max(score for score, _h in scored)
+    # Only the best tier: compute-01 suggests compute-1 and compute-10, not every compute-N.
+    return [h for score, h in sorted(scored, key=lambda item: (-item[0], item[1])) if score >= best - 0.05][:limit]
+
+
+def check_hosts_exist(names, services, label=None):
+    """Every name must be the host of a nova-compute service (exact match); otherwise a ValidationError that
+    suggests similar names, then lists the compute hosts.  ``label`` names the option in the message."""
+    hosts = compute_host_names(services)
+    unknown = [name for name in names or [] if find_service(services, name) is None]
+    if not unknown:
+        return
+    suggestions = dict((name, similar_host_names(name, hosts)) for name in unknown)
+    if len(unknown) == 1:
+        msg = 'Unknown %s %r' % (label or 'compute host', unknown[0])
+        hints = ['Did you mean %s?' % ', '.join(suggestions[unknown[0]])] if suggestions[unknown[0]] else []
+    else:
+        msg = 'Unknown %s %s' % (label or 'compute hosts', ', '.join(repr(name) for name in unknown))
+        hints = ['; '.join('%s for %r' % (', '.join(found), name) for name, found in suggestions.items() if found)]
+        hints = ['Did you mean %s?' % hints[0]] if hints[0] else []
+    listing = 'Compute hosts: %s.' % (', '.join(hosts) if hosts else 'none found')
+    raise ValidationError(' '.join([msg + ' (host names must match exactly).', *hints, listing]),
+                          compute_hosts=hosts, unknown_hosts=unknown, suggestions=suggestions)
+
+
 def check_target(host, services, server=None, force=False):
     """Validate the destination host.  Returns the list of problems ignored because of ``force``."""
+    check_hosts_exist([host], services)
     service = find_service(services, host)
-    if service is None:
-        hosts = compute_host_names(services)
-        raise ValidationError(
-            'Unknown compute host %r (host names must match exactly). Compute hosts: %s.'
-            % (host, ', '.join(hosts) if hosts else 'none found'),
-            compute_hosts=hosts,
-        )
     problems = target_problems(service, server)
     if problems and not force:
         raise ValidationError(

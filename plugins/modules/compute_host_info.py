@@ -19,7 +19,9 @@ description:
     C(total) is C((inventory - reserved) * allocation_ratio) as the scheduler sees it. On clouds without a reachable
     Placement endpoint the hypervisor statistics are used, which exist only below microversion 2.88 and ignore
     allocation ratios; otherwise capacity is null.
-  - Never fails because a host was not found; the result is then an empty list.
+  - A name in O(host) that is not the host of a C(nova-compute) service fails the task, with similar host names and
+    the list of compute hosts (a typo would otherwise look like a host with nothing on it). Filters that match no
+    host (O(zone), O(enabled_only)) give an empty list.
 options:
   enabled_only:
     description:
@@ -28,7 +30,7 @@ options:
     default: false
   host:
     description:
-      - Only these hosts (exact names). A single name or a list.
+      - Only these hosts (exact names). A single name or a list. Each must be a compute host.
     type: list
     elements: str
   with_servers:

@@ -18,8 +18,13 @@ description:
     on released Nova, and live migrations in progress get their memory and disk progress counters from
     C(/servers/{id}/migrations).
   - Each record keeps Nova's field names and gains C(type) (Nova's C(migration) shown as C(cold-migration)),
-    C(server_id) and C(in_progress).
-  - Never fails because something was not found; the result is then an empty list.
+    C(server_id), C(in_progress) and C(unfinished).
+  - To ask whether anything is stuck, filter on O(unfinished), not O(in_progress). A cold migration or resize waiting
+    for confirmation (record C(finished), server C(VERIFY_RESIZE)) is not in progress as Nova defines it, but it is
+    not over either.
+  - A O(server) that does not exist gives an empty list. A O(host) that is not the host of a C(nova-compute) service
+    fails the task, with similar host names and the list of compute hosts, unless migration records name it (a
+    host whose service was deleted since); a typo would otherwise read as a host without migrations.
   - Invalid filters (unknown type, malformed date, O(changes_before) earlier than O(changes_since)) fail before any API call.
   - The lowest microversion that supports the requested filters is used (2.59 for O(changes_since), O(limit) and
     O(uuid); 2.66 for O(changes_before); 2.80 for O(project_id) and O(user_id)); 2.59 is preferred when available
@@ -47,6 +52,8 @@ options:
       - In progress means, per type, C(pre-migrating), C(migrating), C(post-migrating), C(confirming),
         C(reverting) (cold migration and resize); C(accepted), C(queued), C(preparing), C(running),
         C(post-migrating) (live migration); C(accepted), C(pre-migrating) (evacuation).
+      - This is Nova's definition, which leaves out a cold migration or resize waiting for confirmation in
+        C(finished); O(unfinished) includes it.
     type: bool
   limit:
     description:
@@ -69,6 +76,12 @@ options:
     description:
       - Only migrations with this status, for example C(running), C(finished), C(confirmed), C(error).
     type: str
+  unfinished:
+    description:
+      - V(true) keeps only unfinished migrations, V(false) only the others. Unset keeps both.
+      - Unfinished means in progress (see O(in_progress)), or a cold migration or resize in C(finished) that waits
+        for confirmation (the server is in C(VERIFY_RESIZE) and holds resources on both hosts).
+    type: bool
   user_id:
     description:
       - Only migrations started by this user. Needs microversion 2.80.
@@ -98,6 +111,12 @@ EXAMPLES = r'''
     host: compute-1
     migration_type: live-migration
     in_progress: true
+
+- name: Is anything on compute-1 not over yet (running, or waiting for confirmation)?
+  novaops.migration.server_migration_info:
+    host: compute-1
+    unfinished: true
+  register: unfinished
 
 - name: Cold migrations of the last day that failed
   novaops.migration.server_migration_info:
@@ -129,7 +148,12 @@ migrations:
       description: Status of the record.
       type: str
     in_progress:
-      description: Whether the status counts as in progress for this migration type.
+      description: Whether the status counts as in progress for this migration type (Nova's definition).
+      type: bool
+    unfinished:
+      description:
+        - Whether the migration is not over. In progress, or a cold migration or resize in C(finished) that waits
+          for confirmation (server in C(VERIFY_RESIZE)).
       type: bool
     server_id:
       description: ID of the migrated server.
@@ -204,6 +228,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import validatio
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
 from ansible_collections.novaops.migration.plugins.module_utils.servers import find_server
 
 
@@ -259,8 +284,8 @@ def sdk_query(filters):
     return dict((sdk_name, filters[name]) for name, sdk_name in SDK_QUERY_NAMES if filters.get(name) is not None)
 
 
-def select(records, filters, in_progress=None):
-    """Client-side filtering (id, uuid, in_progress, and re-checks for clouds that ignore a filter)."""
+def select(records, filters, in_progress=None, unfinished=None):
+    """Client-side filtering (id, uuid, in_progress, unfinished, and re-checks for clouds that ignore a filter)."""
     result = []
     for record in records:
         if filters.get('id') is not None and record.get('id') != filters['id']:
@@ -274,6 +299,8 @@ def select(records, filters, in_progress=None):
         if filters.get('host') is not None and filters['host'] not in (record.get('source_compute'), record.get('dest_compute')):
             continue
         if in_progress is not None and bool(record.get('in_progress')) != in_progress:
+            continue
+        if unfinished is not None and bool(record.get('unfinished')) != unfinished:
             continue
         result.append(record)
     return result
@@ -291,6 +318,7 @@ class ServerMigrationInfoModule(NovaOpsModule):
         project_id=dict(type='str'),
         server=dict(type='str'),
         status=dict(type='str'),
+        unfinished=dict(type='bool'),
         user_id=dict(type='str'),
         uuid=dict(type='str'),
     )
@@ -312,7 +340,8 @@ class ServerMigrationInfoModule(NovaOpsModule):
         self.step = 'listing migrations'
         # Client-side filters (id/uuid/in_progress) must see every page, so the
         # API limit is only used when nothing is filtered client-side.
-        client_side = any(filters.get(k) is not None for k in ('id', 'uuid')) or self.params.get('in_progress') is not None
+        client_side = (any(filters.get(k) is not None for k in ('id', 'uuid'))
+                       or self.params.get('in_progress') is not None or self.params.get('unfinished') is not None)
         api_limit = filters.get('limit') if not client_side else None
         if api_limit is None:
             raw = [nova_body(m) for m in self.compute.migrations(microversion=version, **sdk_query(filters))]
@@ -327,9 +356,16 @@ class ServerMigrationInfoModule(NovaOpsModule):
         if server is not None:
             records = [r for r in records if r.get('server_id') in (None, server.id)]
             self._add_progress(server, records)
-        records = select(records, filters, self.params.get('in_progress'))
+        host = filters.get('host')
+        # A host named in migration records is known, even when its compute service has been deleted since.
+        host_in_records = any(host in (r.get('source_compute'), r.get('dest_compute')) for r in records)
+        records = select(records, filters, self.params.get('in_progress'), self.params.get('unfinished'))
         if filters.get('limit') is not None:
             records = records[:filters['limit']]
+        if host is not None and not host_in_records:
+            # Nothing there: make sure the host exists, or a typo would read as "no migration on this host".
+            self.step = 'listing compute services'
+            val.check_hosts_exist([host], list_services(self.api, self.versions))
         self.exit_json(migrations=records, microversion=version)
 
     def _add_progress(self, server, records):

@@ -152,3 +152,27 @@ def test_list_for_server_fills_type_from_filter_below_2_23():
     assert latest['id'] == 7 and latest['migration_type'] == 'live-migration'
     assert latest['in_progress'] is False
     assert api.calls[0][1] == '2.20'
+
+
+@pytest.mark.parametrize('mtype, status, in_progress, unfinished', [
+    ('migration', 'finished', False, True),      # VERIFY_RESIZE: waits for a confirm, holds both hosts
+    ('resize', 'finished', False, True),
+    ('migration', 'migrating', True, True),
+    ('migration', 'confirming', True, True),
+    ('migration', 'confirmed', False, False),
+    ('migration', 'reverted', False, False),
+    ('migration', 'error', False, False),
+    ('live-migration', 'running', True, True),
+    ('live-migration', 'completed', False, False),
+    ('evacuation', 'done', False, False),
+    ('evacuation', 'pre-migrating', True, True),
+])
+def test_unfinished_adds_the_wait_for_confirmation_to_in_progress(mtype, status, in_progress, unfinished):
+    record = mig.normalize(rec(migration_type=mtype, status=status))
+    assert (record['in_progress'], record['unfinished']) == (in_progress, unfinished)
+
+
+def test_unfinished_without_migration_type_field():
+    record = rec(status='finished')
+    record.pop('migration_type')
+    assert mig.normalize(record)['unfinished'] is True

@@ -299,3 +299,39 @@ def test_live_success_and_failures():
     assert val.live_result_problems(before, ok, migration('running', mtype='live-migration'))
     still_migrating = server(status='PAUSED', host='compute-2', task_state='migrating')
     assert val.live_result_problems(before, still_migrating, live)
+
+
+# ----- unknown hosts: similar names first ----------------------------------------
+
+@pytest.mark.parametrize('host, similar', [
+    ('compute-01', 'compute-1, compute-10'),
+    ('Compute-2', 'compute-2'),
+    ('compute-2.example.com', 'compute-2'),
+    ('az2_1', 'az2-1'),
+])
+def test_unknown_host_suggests_similar_names_then_lists_the_hosts(host, similar):
+    with pytest.raises(ValidationError) as err:
+        val.check_hosts_exist([host], SERVICES)
+    msg = err.value.msg
+    assert ('Unknown compute host %r' % host) in msg
+    assert ('Did you mean %s?' % similar) in msg, msg
+    assert 'Compute hosts: az2-1, compute-1, compute-10, compute-2, compute-3, compute-4, compute-5.' in msg
+    assert err.value.data['unknown_hosts'] == [host]
+
+
+def test_unknown_hosts_are_named_together():
+    with pytest.raises(ValidationError) as err:
+        val.check_hosts_exist(['compute-1', 'nope', 'compute-11'], SERVICES)
+    assert "Unknown compute hosts 'nope', 'compute-11'" in err.value.msg
+    assert err.value.data['unknown_hosts'] == ['nope', 'compute-11']
+
+
+def test_known_hosts_pass():
+    val.check_hosts_exist(['compute-1', 'compute-10'], SERVICES)
+    val.check_hosts_exist([], SERVICES)
+
+
+def test_unknown_target_suggests_similar_names():
+    with pytest.raises(ValidationError) as err:
+        val.check_target('compute-01', SERVICES)
+    assert 'Did you mean compute-1, compute-10?' in err.value.msg

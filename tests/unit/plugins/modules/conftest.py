@@ -110,6 +110,8 @@ class FakeNova(object):
             if 'host' in params:
                 result = [s for s in result if s['OS-EXT-SRV-ATTR:host'] == params['host']]
             return {'servers': copy.deepcopy(result)}
+        if method == 'GET' and path == '/os-hypervisors/detail':
+            return {'hypervisors': []}
         if method == 'GET' and path == '/os-services':
             result = [s for s in self.services if all(s.get(k) == params[k] for k in ('host', 'binary') if k in params)]
             return {'services': copy.deepcopy(result)}
