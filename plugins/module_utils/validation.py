@@ -185,7 +185,8 @@ def similar_host_names(name, hosts, limit=3):
     """Compute hosts ``name`` was probably meant to be: the same name in another case or as a short name / FQDN,
     else the closest spellings (a typo), best first."""
     wanted = str(name).lower()
-    same = [h for h in hosts if h.lower() == wanted or h.lower().split('.')[0] == wanted.split('.')[0]]
+    short = wanted.split('.', 1)[0]
+    same = [h for h in hosts if h.lower() == wanted or h.lower().split('.', 1)[0] == short]
     if same:
         return same[:limit]
     scored = [(difflib.SequenceMatcher(None, wanted, h.lower()).ratio(), h) for h in hosts]

@@ -36,8 +36,8 @@ def test_a_moved_entry_without_id_is_refused(run, fake):
 
 def test_report_servers_with_uuids_are_read_by_id(run, fake):
     fake.add_server(SID, 'web', host='compute-3')
-    result, failed = run(migration_plan, restore([{'id': SID, 'name': 'web', 'outcome': 'moved',
-                                                    'destination': 'compute-2'}]), fake)
+    entry = {'id': SID, 'name': 'web', 'outcome': 'moved', 'destination': 'compute-2'}
+    result, failed = run(migration_plan, restore([entry]), fake)
     assert not failed, result['msg']
     assert ('GET', '/servers/%s' % SID) in [c[:2] for c in fake.calls]
 
