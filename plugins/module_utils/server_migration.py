@@ -19,6 +19,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import microvers
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action, url_path
+from ansible_collections.novaops.migration.plugins.module_utils.cold_force import FORCE_REJECTED_HINT, cold_force_accepted
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     MigrationFailed,
     NovaOpsError,
@@ -29,13 +30,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
 from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
 from ansible_collections.novaops.migration.plugins.module_utils.servers import action_failure_reason, find_server, get_server
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import expected_schedule, wait_until
-
-# Released Nova's answer to a cold migrate with "force" (nova-api.md section 3.2).
-FORCE_REJECTED_HINT = (
-    'This cloud rejects force on cold migration: released Nova has no such flag (the blueprint '
-    'cold-migration-with-target proposed it, but force was dropped before microversion 2.56 merged). '
-    'Drop force to let the scheduler validate the host, or use a live migration with force on a cloud '
-    'that still offers microversions 2.30-2.67. Nothing was changed.')
 
 # Nova refuses a confirmResize with 400 ("Instance has not been resized.") once the record has left 'finished', and
 # with 409 once the server has left VERIFY_RESIZE: what the module sees when the cloud (resize_confirm_window) or
@@ -186,7 +180,7 @@ class ServerMigration(object):
                     self.migration = mig.newest([r for r in self._records() if r['in_progress']])
             raise WaitTimeout(
                 'Timed out (timeout=%s s) waiting for %s. Last seen: server %s on %s in status %s%s; migration %s.' % (
-                    self.params['timeout'], what, self.current.id if self.current else self.before.id,
+                    self.params['timeout'], what, self.current.label if self.current else self.before.label,
                     self.current.host if self.current else '?', self.current.status if self.current else '?',
                     ' (task %s)' % self.current.task_state if self.current and self.current.task_state else '',
                     '%s status %s' % (self.migration.get('id'), self.migration.get('status')) if self.migration else 'not found yet'),
@@ -285,7 +279,7 @@ class ServerMigration(object):
             # MIGRATE
             return self._migrate(live, host, services)
         raise MigrationFailed('Server %s is still busy after waiting for %d migrations in a row; giving up.'
-                              % (self.before.id, self.MAX_ROUNDS))
+                              % (self.before.label, self.MAX_ROUNDS))
 
     def _history_unneeded(self):
         """True when the server's migration history cannot change the decision: it is to be migrated.
@@ -306,7 +300,7 @@ class ServerMigration(object):
         host = self.params['host']
         if host and self.current.host != host:
             raise MigrationFailed('The migration that was in progress ended with server %s on %s, not on %s.'
-                                  % (self.current.id, self.current.host, host))
+                                  % (self.current.label, self.current.host, host))
         return self._finish('Waited for the migration already in progress: %s.' % decision.reason, changed)
 
     def _wait_existing(self, migration):
@@ -319,7 +313,7 @@ class ServerMigration(object):
             return self.migration
 
         self._wait(fetch, lambda m: not m.get('in_progress'), None,
-                   'migration %s of server %s' % (mid, self.before.id))
+                   'migration %s of server %s' % (mid, self.before.label))
         return self.migration
 
     # ----- writes ---------------------------------------------------------
@@ -341,9 +335,13 @@ class ServerMigration(object):
             self.warnings.append('force=true: target host %s accepted although %s.' % (host, warning))
         kind = 'live migration' if live else 'cold migration'
         self.action = val.MIGRATE
+        if self.session.check_mode and not live and p['force']:
+            self.step = 'asking whether the cloud accepts force on a cold migration'
+            if cold_force_accepted(self.api, self.versions, host) is False:
+                raise ValidationError(FORCE_REJECTED_HINT + ' (Found in check mode.)', http_status=400)
         if self.session.check_mode:
             return self._finish('Would start a %s of server %s from %s to %s.'
-                                % (kind, server.id, server.host, host or 'a host chosen by the scheduler'), True)
+                                % (kind, server.label, server.host, host or 'a host chosen by the scheduler'), True)
 
         self.step = 'starting the %s (microversion %s)' % (kind, version)
         try:
@@ -373,7 +371,7 @@ class ServerMigration(object):
             records = self._records(mtype)
             self.migration = mig.newest([r for r in records if self._is_new(r)])
             return self._finish('%s of server %s from %s requested (microversion %s); not waiting.'
-                                % (kind.capitalize(), server.id, server.host, version), True)
+                                % (kind.capitalize(), server.label, server.host, version), True)
         if live:
             return self._wait_live(host)
         return self._wait_cold(host)
@@ -396,18 +394,18 @@ class ServerMigration(object):
 
         def failed(server):
             if server.status == 'ERROR':
-                return 'Live migration of server %s failed: the server went to ERROR.' % server.id
+                return 'Live migration of server %s failed: the server went to ERROR.' % server.label
             if self.migration and self.migration.get('status') in mig.FAILURE:
-                return 'Live migration of server %s from %s failed.' % (server.id, self.before.host)
+                return 'Live migration of server %s from %s failed.' % (server.label, self.before.host)
             return None
 
-        self._wait(fetch, done, failed, 'the live migration of server %s' % self.before.id, phase='live')
+        self._wait(fetch, done, failed, 'the live migration of server %s' % self.before.label, phase='live')
         problems = val.live_result_problems(self.before, self.current, self.migration, host, expected)
         if problems:
             raise self._failure('Live migration of server %s could not be verified: %s.'
-                                % (self.before.id, '; '.join(problems)))
+                                % (self.before.label, '; '.join(problems)))
         return self._finish('Server %s live-migrated from %s to %s; status %s.'
-                            % (self.before.id, self.before.host, self.current.host, self.current.status), True)
+                            % (self.before.label, self.before.host, self.current.host, self.current.status), True)
 
     def _wait_cold(self, host):
         expected = val.original_status(self.before)
@@ -434,28 +432,28 @@ class ServerMigration(object):
 
         def failed(server):
             if server.status == 'ERROR':
-                return 'Cold migration of server %s failed: the server went to ERROR.' % server.id
+                return 'Cold migration of server %s failed: the server went to ERROR.' % server.label
             if self.migration and self.migration.get('status') in mig.FAILURE | mig.REVERTED:
-                return 'Cold migration of server %s from %s failed.' % (server.id, self.before.host)
+                return 'Cold migration of server %s from %s failed.' % (server.label, self.before.host)
             return None
 
-        self._wait(fetch, done, failed, 'the cold migration of server %s' % self.before.id, phase='migrate')
+        self._wait(fetch, done, failed, 'the cold migration of server %s' % self.before.label, phase='migrate')
         if self.current.status != 'VERIFY_RESIZE':
             # Auto-confirmed by the cloud (resize_confirm_window > 0) or ended without moving.
             return self._verify_cold(host, True, expected, 'cold-migrated (confirmed by the cloud)')
         if self.current.host == self.before.host or (host and self.current.host != host):
             self.migration = self._ours(mig.COLD) or self.migration
             raise self._failure('Cold migration of server %s ended in VERIFY_RESIZE on %s, expected %s; not confirming.'
-                                % (self.before.id, self.current.host, host or 'another host than %s' % self.before.host))
+                                % (self.before.label, self.current.host, host or 'another host than %s' % self.before.host))
         if not self.params['confirm']:
             self.migration = self._ours(mig.COLD) or self.migration
             problems = val.cold_result_problems(self.before, self.current, self.migration, host, confirmed=False,
                                                 expected_status=expected)
             if problems:
                 raise self._failure('Cold migration of server %s could not be verified: %s.'
-                                    % (self.before.id, '; '.join(problems)))
+                                    % (self.before.label, '; '.join(problems)))
             return self._finish('Server %s cold-migrated from %s to %s; left in %s for confirmation (confirm=false).'
-                                % (self.before.id, self.before.host, self.current.host, self.current.status), True)
+                                % (self.before.label, self.before.host, self.current.host, self.current.status), True)
         return self._confirm_and_verify(self.migration, host, changed_before=True, expected=expected,
                                         ours=True)
 
@@ -489,7 +487,7 @@ class ServerMigration(object):
             if status in ('reverting', 'reverted'):
                 raise self._failure('Migration %s of server %s was %s by someone else before it could be confirmed; '
                                     'the server goes back to the source host.'
-                                    % (self.migration.get('id'), self.before.id, status)) from exc
+                                    % (self.migration.get('id'), self.before.label, status)) from exc
             self.step = 'confirming the migration'
             raise
         self.changed_so_far = True
@@ -524,13 +522,13 @@ class ServerMigration(object):
 
         def failed(server):
             if server.status == 'ERROR':
-                return 'Confirming the migration of server %s failed: the server went to ERROR.' % server.id
+                return 'Confirming the migration of server %s failed: the server went to ERROR.' % server.label
             if self.migration and self.migration.get('status') in mig.FAILURE | mig.REVERTED:
-                return 'Confirming migration %s of server %s failed.' % (self.migration.get('id'), server.id)
+                return 'Confirming migration %s of server %s failed.' % (self.migration.get('id'), server.label)
             return None
 
         if sent or not done(self.current):
-            self._wait(fetch, done, failed, 'the confirmation of the migration of server %s' % self.before.id,
+            self._wait(fetch, done, failed, 'the confirmation of the migration of server %s' % self.before.label,
                        phase='confirm' if sent else None)
         if sent:
             return self._verify_cold(host, True, expected, 'cold-migrated and confirmed')
@@ -548,6 +546,6 @@ class ServerMigration(object):
                                             expected_status=expected)
         if problems:
             raise self._failure('Cold migration of server %s could not be verified: %s.'
-                                % (self.before.id, '; '.join(problems)))
+                                % (self.before.label, '; '.join(problems)))
         return self._finish('Server %s %s from %s to %s; status %s.'
-                            % (self.before.id, what, reference.host, self.current.host, self.current.status), changed)
+                            % (self.before.label, what, reference.host, self.current.host, self.current.status), changed)

@@ -44,6 +44,11 @@ class ServerView(object):
     flavor: dict = field(default=None, compare=False, hash=False)
 
     @property
+    def label(self):
+        """How messages name the server: ``name (id)``, so an operator can find it either way."""
+        return '%s (%s)' % (self.name, self.id) if self.name and self.name != self.id else self.id
+
+    @property
     def settled(self):
         """No task running: Nova would accept a new action on this server."""
         return not self.task_state

@@ -238,13 +238,13 @@ def check_server_state(server, live):
     if server.locked:
         raise ValidationError(
             'Server %s is locked%s; unlock it before migrating.'
-            % (server.id, ' (reason: %s)' % server.locked_reason if server.locked_reason else ''))
+            % (server.label, ' (reason: %s)' % server.locked_reason if server.locked_reason else ''))
     if server.status == 'ERROR':
         raise ValidationError('Server %s is in ERROR%s; fix or reset its state before migrating.'
-                              % (server.id, ' (fault: %s)' % server.fault if server.fault else ''))
+                              % (server.label, ' (fault: %s)' % server.fault if server.fault else ''))
     if server.status == 'SHELVED_OFFLOADED':
         raise ValidationError('Server %s is SHELVED_OFFLOADED and runs on no host; unshelve it instead of migrating.'
-                              % server.id)
+                              % server.label)
     allowed = LIVE_STATUSES if live else COLD_STATUSES
     if server.status not in allowed:
         hint = ''
@@ -253,13 +253,13 @@ def check_server_state(server, live):
         elif not live and server.status == 'PAUSED':
             hint = ' Use a live migration (live_migration=true) or unpause the server.'
         raise ValidationError('Cannot %s server %s in status %s (allowed: %s).%s'
-                              % (kind, server.id, server.status, ', '.join(allowed), hint))
+                              % (kind, server.label, server.status, ', '.join(allowed), hint))
     if server.task_state:
         raise ValidationError('Server %s is busy (task_state %s); wait until the task has finished.'
-                              % (server.id, server.task_state))
+                              % (server.label, server.task_state))
     if not server.host:
         raise ValidationError('The compute host of server %s is not visible; migrations need admin credentials '
-                              '(OS-EXT-SRV-ATTR:host).' % server.id)
+                              '(OS-EXT-SRV-ATTR:host).' % server.label)
 
 
 def original_status(server):
@@ -285,7 +285,7 @@ def decide_migrate(server, host=None, source_host=None, confirm=True, latest=Non
         if mtype in (mig.RESIZE, mig.EVACUATION):
             raise ValidationError(
                 'Server %s has a %s in progress (migration %s, status %s); not touching it.'
-                % (server.id, mtype, latest.get('id'), latest.get('status')), migration=latest)
+                % (server.label, mtype, latest.get('id'), latest.get('status')), migration=latest)
         dest = latest.get('dest_compute')
         source = latest.get('source_compute')
         if latest.get('status') == 'reverting':
@@ -296,7 +296,7 @@ def decide_migrate(server, host=None, source_host=None, confirm=True, latest=Non
         if host and dest and dest != host:
             raise ValidationError(
                 'Server %s is already being migrated to %s (migration %s, status %s), not to the requested host %s.'
-                % (server.id, dest, latest.get('id'), latest.get('status'), host), migration=latest)
+                % (server.label, dest, latest.get('id'), latest.get('status'), host), migration=latest)
         return Decision(WAIT, 'migration %s is already in progress (status %s)'
                         % (latest.get('id'), latest.get('status')), latest)
 
@@ -304,7 +304,7 @@ def decide_migrate(server, host=None, source_host=None, confirm=True, latest=Non
         if latest is None or latest.get('migration_type') != mig.COLD or latest.get('status') not in mig.AWAITING_CONFIRM:
             raise ValidationError(
                 'Server %s is in VERIFY_RESIZE after a resize, not a cold migration; confirm or revert that resize '
-                'first.' % server.id, migration=latest)
+                'first.' % server.label, migration=latest)
         here = server.host
         on_target = ((host and here == host)
                      or (not host and source_host and here != source_host)
@@ -313,7 +313,7 @@ def decide_migrate(server, host=None, source_host=None, confirm=True, latest=Non
             raise ValidationError(
                 'Server %s waits for confirmation of an earlier cold migration to %s, which is not the requested '
                 'host; confirm or revert it first (novaops.migration.server_migration_action).'
-                % (server.id, here), migration=latest)
+                % (server.label, here), migration=latest)
         if confirm:
             return Decision(CONFIRM, 'an earlier cold migration to %s waits for confirmation' % here, latest)
         return Decision(NOOP, 'server already migrated to %s, confirmation left to the caller (confirm=false)' % here,

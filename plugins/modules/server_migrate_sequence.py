@@ -20,11 +20,12 @@ description:
   - A sequence module exists because a module call costs a process start-up, an openstacksdk import, a Keystone token and a
     microversion discovery (about a second and three requests). Host-draining roles pay that once per call rather
     than once per server, and one read of the newest migration id replaces each server's history read.
-  - With O(time_budget) the module stops starting new migrations once that many seconds have passed and returns
-    the rest in RV(pending), so a caller can print progress and call again. A migration that has started is always
-    finished (or failed) before returning.
+  - With O(time_budget) the module starts no migration that would probably end past that many seconds (it expects
+    each to take as long as the one before) and returns the rest in RV(pending), so a caller can print progress and
+    call again. A migration that has started is always finished (or failed) before returning.
   - A failure is recorded in RV(results) and counted against O(max_failures); once more servers failed than that,
-    no new migration is started. The task fails when any server failed, with every result in the failure.
+    no new migration is started. The task fails when any server failed, with every result in the failure, unless
+    O(fail_on_failed_servers=false).
   - All options of all items are validated before the first request.
 options:
   servers:
@@ -78,8 +79,9 @@ options:
     default: 0
   time_budget:
     description:
-      - Seconds after which no new migration is started; the servers not reached are returned in RV(pending).
-        The first server is always attempted. V(0) runs the whole list.
+      - Seconds after which no new migration is started, counting the expected duration of the next one (the
+        duration of the one before); the servers not reached are returned in RV(pending). The first server is always
+        attempted. V(0) runs the whole list.
     type: float
     default: 0
   retries:
@@ -93,6 +95,13 @@ options:
     description: Seconds between two tries of the same server.
     type: float
     default: 5
+  fail_on_failed_servers:
+    description:
+      - Whether the task fails when a server's migration failed. V(false) returns the failures in RV(results) and
+        RV(failed_count) with the task ok, for a caller that reports them itself (the host roles do, so a failure
+        prints one line instead of the whole result).
+    type: bool
+    default: true
   stop_if_interrupted:
     description:
       - Before each new migration, check that the C(ansible-playbook) run that started the module is still there. Ansible
@@ -224,13 +233,17 @@ def is_transient(result):
     return 'Connect' in (result.get('error_type') or '')
 
 
-def stop_reason(index, started, now, failed_count, max_failures, time_budget, interrupted=False):
-    """Why the item at ``index`` is not started (None: start it)."""
+def stop_reason(index, started, now, failed_count, max_failures, time_budget, interrupted=False, expected=0.0):
+    """Why the item at ``index`` is not started (None: start it).
+
+    ``expected`` is how long the next migration will probably take (the last one's duration): a migration that
+    would end past the time budget is not started, so the caller's progress lines come at least that often.
+    """
     if interrupted:
         return 'interrupted'
     if failed_count > max_failures:
         return 'max_failures'
-    if index > 0 and time_budget and now - started >= time_budget:
+    if index > 0 and time_budget and now - started + expected >= time_budget:
         return 'time_budget'
     return None
 
@@ -246,6 +259,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         retries=dict(type='int', default=2),
         retry_delay=dict(type='float', default=5),
         stop_if_interrupted=dict(type='bool', default=True),
+        fail_on_failed_servers=dict(type='bool', default=True),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -258,6 +272,9 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         for name in ('max_failures', 'retries', 'time_budget', 'retry_delay'):
             if p[name] < 0:
                 self.fail_json(msg='%s must be 0 or more, got %s.' % (name, p[name]))
+        if p['timeout'] < 1:
+            self.fail_json(msg='timeout must be at least 1 second per server, got %s: a migration that is given no time '
+                               'to finish would be left half-done. Nothing was changed.' % p['timeout'])
         requests = [item_params(item, p) for item in p['servers']]
         for index, params in enumerate(requests):
             try:
@@ -273,12 +290,15 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         failed_count = 0
         stopped = None
         index = 0
+        took = 0.0
         for index, params in enumerate(requests):
             stopped = stop_reason(index, self.started, self.clock(), failed_count, p['max_failures'], p['time_budget'],
-                                  interrupted=index > 0 and watch is not None and watch.gone())
+                                  interrupted=index > 0 and watch is not None and watch.gone(), expected=took)
             if stopped:
                 break
+            begun = self.clock()
             result = self._migrate(index, params, watermark)
+            took = self.clock() - begun
             results.append(result)
             failed_count += int(result['failed'])
         else:
@@ -288,7 +308,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         summary = dict(results=results, pending=pending, stopped=stopped if pending else None,
                        failed_count=failed_count, changed=changed, elapsed=self.elapsed())
         msg = self._message(requests, results, failed_count, pending, summary['stopped'])
-        if failed_count:
+        if failed_count and p['fail_on_failed_servers']:
             self.ansible.fail_json(msg=msg, **summary)
         self.exit_json(msg=msg, **summary)
 

@@ -127,6 +127,11 @@ class FakeNova(object):
             return {'instanceAction': next(a for a in actions if a['request_id'] == m.group(2))}
         m = re.match(r'^/servers/([^/]+)/action$', path)
         if method == 'POST' and m:
+            if m.group(1) not in self.servers:
+                # Nova validates the body before it looks the server up.
+                if 'force' in ((json or {}).get('migrate') or {}) and self.reject_force:
+                    raise HttpError(400, "Additional properties are not allowed ('force' was unexpected)")
+                raise HttpError(404, 'Instance %s could not be found.' % m.group(1))
             return self._action(self.servers[m.group(1)], json)
         m = re.match(r'^/servers/([^/]+)/migrations$', path)
         if method == 'GET' and m:

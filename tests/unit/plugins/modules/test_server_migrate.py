@@ -261,3 +261,27 @@ def test_a_drain_of_a_server_on_source_host_does_not_list_services(run, fake):
     result, failed = run(server_migrate, {'server': 'web', 'source_host': 'compute-1'}, fake)
     assert not failed, result['msg']
     assert fake.count('GET', '/os-services') == 0
+
+
+def test_messages_name_the_server_by_name_and_id(run, fake):
+    fake.add_server(SID, 'web')
+    result, failed = run(server_migrate, {'server': SID, 'host': 'compute-2'}, fake)
+    assert not failed and 'web (%s)' % SID in result['msg']
+    fake.add_server(SID, 'web', host='compute-2', locked=True)
+    result, failed = run(server_migrate, {'server': SID, 'host': 'compute-3'}, fake)
+    assert failed and 'web (%s) is locked' % SID in result['msg']
+
+
+def test_check_mode_predicts_that_released_nova_refuses_cold_force(run, fake):
+    fake.reject_force = True
+    fake.add_server(SID, 'web')
+    result, failed = run(server_migrate, {'server': 'web', 'host': 'compute-2', 'force': True}, fake, check_mode=True)
+    assert failed and 'dropped before microversion 2.56' in result['msg']
+    # One probe for a server that does not exist; the real server was never touched.
+    assert [c[1] for c in writes(fake)] != [] and all(SID not in c[1] for c in writes(fake))
+
+
+def test_check_mode_predicts_cold_force_on_a_cloud_that_accepts_it(run, fake):
+    fake.add_server(SID, 'web')
+    result, failed = run(server_migrate, {'server': 'web', 'host': 'compute-2', 'force': True}, fake, check_mode=True)
+    assert not failed and result['changed'] is True and 'Would start' in result['msg']

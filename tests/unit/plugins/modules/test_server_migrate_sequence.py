@@ -183,3 +183,31 @@ def test_a_long_learnt_duration_does_not_hide_a_quick_failure(run, fake):
     assert failed and [r['failed'] for r in result['results']] == [False, True]
     # The first migration took 300 s; the second fails after 1 s and must be seen within a few seconds, not 270.
     assert result['results'][1]['elapsed'] <= 5, result['results'][1]['elapsed']
+
+
+def test_time_budget_starts_no_migration_that_would_end_past_it(run, fake):
+    # Each migration takes about 6 s on the fake clock: after the first, a second would end near 12 s, past 8 s.
+    result, failed = run(sms, drain(fake, time_budget=8), fake)
+    assert not failed, result['msg']
+    assert len(result['results']) == 1 and result['stopped'] == 'time_budget'
+
+
+def test_time_budget_still_runs_migrations_that_fit(run, fake):
+    result, failed = run(sms, drain(fake, time_budget=20), fake)
+    assert not failed, result['msg']
+    assert len(result['results']) == 3 and result['stopped'] is None
+
+
+def test_failed_servers_can_be_returned_without_failing_the_task(run, fake):
+    args = drain(fake, max_failures=1, fail_on_failed_servers=False)
+    fake.fail_next = 'no_valid_host'
+    result, failed = run(sms, args, fake)
+    assert not failed and result['failed_count'] == 1
+    assert [r['failed'] for r in result['results']] == [True, False, False]
+    assert 'web-1' in result['msg'] and '1 failed' in result['msg']
+
+
+def test_a_timeout_below_one_second_never_starts_a_migration(run, fake):
+    for timeout in (0, -5):
+        result, failed = run(sms, drain(fake, timeout=timeout), fake)
+        assert failed and 'timeout' in result['msg'] and posts(fake) == []
