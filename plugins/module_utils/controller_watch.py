@@ -80,3 +80,41 @@ class ControllerWatch(object):
         if self.pipe_check(self.fd):
             return True
         return any(self.ppid_of(child) != parent for child, parent in self.links)
+
+
+# ----- the run a module belongs to ----------------------------------------------------------------------------------
+# The evacuation marker names the ansible-playbook process of the run that set it, so that a second run on the same
+# controller can tell a live run (refuse to start) from an interrupted one (resume it).
+
+CONTROLLER_NAMES = ('ansible-playbook',)
+# How far above the module to look: the worker sits a few links below ansible-playbook (four with a temporary
+# module file, fewer with pipelining), and callers such as molecule or ansible-runner sit above it.
+SEARCH_DEPTH = 8
+
+
+def read_cmdline(pid, proc_root='/proc'):
+    """``argv`` of ``pid`` from /proc, or None when unknown."""
+    try:
+        with open('%s/%d/cmdline' % (proc_root, pid), 'rb') as handle:
+            raw = handle.read()
+    except (IOError, OSError, ValueError):
+        return None
+    return [part.decode('utf-8', 'replace') for part in raw.split(b'\0') if part]
+
+
+def _is_controller(argv):
+    return any(os.path.basename(arg) in CONTROLLER_NAMES for arg in (argv or [])[:2])
+
+
+def controller_pid(pid=None, ppid_of=read_ppid, cmdline_of=read_cmdline):
+    """Pid of the nearest ansible-playbook above ``pid`` (this process by default), or None."""
+    pid = pid if pid is not None else os.getpid()
+    for _child, parent in ancestry(pid, ppid_of, depth=SEARCH_DEPTH):
+        if _is_controller(cmdline_of(parent)):
+            return parent
+    return None
+
+
+def ansible_playbook_alive(pid, cmdline_of=read_cmdline):
+    """Whether ``pid`` is a running ansible-playbook (a pid reused by another program is not)."""
+    return _is_controller(cmdline_of(pid))

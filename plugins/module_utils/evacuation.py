@@ -28,7 +28,13 @@ import datetime
 import re
 
 MARKER_PREFIX = 'novaops-evacuation'
-MARKER_RE = re.compile(r'^novaops-evacuation by (?P<by>.+?) at (?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)'
+_TIME = r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z'
+# "novaops-evacuation by <who> at <time>[ run <id>[ live <pid>@<node> until <time>| ended]][: <note>]".  The run
+# part tells two runs of the same host apart: a live run names its ansible-playbook process and the time until which
+# it promises to refresh the marker; an ended or interrupted run may be resumed by the next one.
+MARKER_RE = re.compile(r'^novaops-evacuation by (?P<by>.+?) at (?P<at>' + _TIME + r')'
+                       r'(?: run (?P<run>[0-9a-zA-Z]{1,32})'
+                       r'(?: live (?P<pid>\d+)@(?P<node>[^\s:]+) until (?P<until>' + _TIME + r')| (?P<ended>ended))?)?'
                        r'(?:: (?P<note>.*))?$', re.DOTALL)
 MAX_REASON = 255
 
@@ -96,38 +102,74 @@ def format_time(stamp):
     return stamp.strftime('%Y-%m-%dT%H:%M:%SZ') if stamp else None
 
 
-def make_marker(who, when, note=None):
-    """The disabled reason ``host_evacuation`` sets: fixed prefix, who, when (UTC) and an optional note."""
+def make_marker(who, when, note=None, run=None, pid=None, node=None, until=None, ended=False):
+    """The disabled reason ``host_evacuation`` sets: fixed prefix, who, when (UTC), the run and an optional note.
+
+    The note is cut first so that the marker fits Nova's 255 characters with its run part intact.
+    """
     stamp = parse_time(when) if not isinstance(when, datetime.datetime) else when
     if stamp is None:
         raise PlanError('Invalid marker time %r.' % (when,))
     who = re.sub(r'\s+', '_', str(who or 'unknown').strip()) or 'unknown'
     text = '%s by %s at %s' % (MARKER_PREFIX, who, format_time(stamp))
+    if run:
+        text += ' run %s' % run
+        if ended:
+            text += ' ended'
+        elif pid and node and until:
+            deadline = parse_time(until) if not isinstance(until, datetime.datetime) else until
+            if deadline is None:
+                raise PlanError('Invalid marker deadline %r.' % (until,))
+            text += ' live %d@%s until %s' % (int(pid), re.sub(r'[\s:]+', '_', str(node)), format_time(deadline))
     if note:
         text += ': ' + ' '.join(str(note).split())
     return text[:MAX_REASON]
 
 
 def parse_marker(reason):
-    """``{'by', 'at', 'note'}`` when ``reason`` is an evacuation marker, else None."""
+    """``{'by', 'at', 'note', 'run', 'pid', 'node', 'until', 'ended'}`` when ``reason`` is an evacuation marker."""
     match = MARKER_RE.match(reason or '')
     if not match:
         return None
-    return {'by': match.group('by'), 'at': match.group('at'), 'note': match.group('note')}
+    return {'by': match.group('by'), 'at': match.group('at'), 'note': match.group('note'),
+            'run': match.group('run'), 'pid': int(match.group('pid')) if match.group('pid') else None,
+            'node': match.group('node'), 'until': match.group('until'), 'ended': bool(match.group('ended'))}
 
 
-def is_marker(reason):
-    return parse_marker(reason) is not None
+def marker_activity(marker, run_id=None, now=None, node=None, pid_alive=None):
+    """What the run that wrote ``marker`` is doing, seen from run ``run_id`` on controller ``node``.
+
+    ``this_run``; ``running`` (another run: its ansible-playbook process lives on this controller, or on another
+    controller its marker has not expired); ``ended``; or ``interrupted`` (its process is gone, its marker
+    expired, or the marker predates run ids), which the next run may resume.
+    """
+    if marker is None:
+        return None
+    if marker.get('run') and marker['run'] == run_id:
+        return 'this_run'
+    if marker.get('ended'):
+        return 'ended'
+    if not marker.get('run') or not marker.get('until'):
+        return 'interrupted'
+    if node and marker.get('node') == node and pid_alive is not None:
+        return 'running' if pid_alive(marker['pid']) else 'interrupted'
+    deadline = parse_time(marker['until'])
+    now = now or datetime.datetime.utcnow()
+    return 'running' if deadline is not None and now < deadline else 'interrupted'
 
 
-def service_ownership(service):
-    """Describe who disabled a compute service: ``enabled``, ``ours`` (marker) or ``other``."""
+def service_ownership(service, run_id=None, now=None, node=None, pid_alive=None):
+    """Who disabled a compute service: ``enabled``, ``ours`` (an evacuation marker) or ``other``.
+
+    For ``ours``, ``activity`` says what that evacuation run is doing (see :func:`marker_activity`).
+    """
     service = service or {}
     if service.get('status') != 'disabled':
-        return {'state': 'enabled', 'marker': None, 'reason': service.get('disabled_reason')}
+        return {'state': 'enabled', 'marker': None, 'reason': service.get('disabled_reason'), 'activity': None}
     reason = service.get('disabled_reason')
     marker = parse_marker(reason)
-    return {'state': 'ours' if marker else 'other', 'marker': marker, 'reason': reason}
+    return {'state': 'ours' if marker else 'other', 'marker': marker, 'reason': reason,
+            'activity': marker_activity(marker, run_id, now, node, pid_alive)}
 
 
 # --------------------------------------------------------------------------
@@ -170,6 +212,15 @@ def host_problems(host):
     elif host.get('state') not in (None, 'up'):
         problems.append('its compute service is %s' % host.get('state'))
     return problems
+
+
+def source_down(host):
+    """Why the compute service of a host being emptied cannot act (None when it is up)."""
+    if host.get('forced_down'):
+        return 'is forced down'
+    if host.get('state') not in (None, 'up'):
+        return 'is %s' % host.get('state')
+    return None
 
 
 def flavor_needs(flavor):
@@ -637,6 +688,11 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
     scheduled = [e for e in moving if e not in targeted]
 
     capacity = {'checked': bool(opts['capacity_check']), 'resources': resources}
+    down = source_down(source)
+    if down and moving:
+        errors.append('The nova-compute service of %s %s: Nova refuses to migrate servers off a host whose compute '
+                      'service is not up (HTTP 409 "Service is unavailable"). Bring the service back and re-run, or, '
+                      'if the host is dead, rebuild its servers elsewhere with Nova\'s evacuate instead.' % (host, down))
     if moving:
         zones_needed = sorted(set(e['allowed_zone'] for e in moving if e.get('allowed_zone')))
         if not candidates and not targets:
@@ -856,7 +912,9 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
     :param moved: report entries (``id``, ``name``, ``destination``) of servers moved away from ``host``.
     :param current: dict server id -> normalized server now (None when it no longer exists).
     :param migrations: normalized migration records involving ``host`` (to resume unfinished returns).
-    :param assume_enabled: plan as if ``host`` were enabled (check mode, before the re-enable happens).
+    :param assume_enabled: plan as if ``host`` were enabled when an evacuation disabled it (its disabled reason is
+        an evacuation marker), because the restore re-enables it before moving anything back; a host someone else
+        disabled stays disabled and cannot receive servers.
     """
     # Unset live_migrate_active: each server goes back the way it left, so a server that was live-migrated away
     # is not rebooted on its way home.
@@ -872,7 +930,7 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
         return _plan_result(host, None, [], earlier=[], candidates=[], targets={}, errors=errors, warnings=warnings,
                             notes=notes, opts=opts, capacity=None)
     effective = dict(source)
-    if assume_enabled:
+    if assume_enabled and service_ownership(source)['state'] == 'ours':
         effective.update(status='enabled', disabled_reason=None)
     problems = host_problems(effective)
     compiled = compile_filter(opts['server_filter'])

@@ -46,6 +46,9 @@ options:
   only_if_disabled_reason:
     description:
       - With O(state=enabled), only enable the service if its current C(disabled_reason) equals this text.
+      - With O(state=disabled) and O(disabled_reason), replace the reason only if the service is still disabled
+        with this text. This is a compare and set, so the owner of a reason can refresh it and never overwrites
+        another one.
       - On a mismatch the task fails, or with O(reason_mismatch=skip) does nothing and returns C(blocked=true).
     type: str
   reason_mismatch:
@@ -155,13 +158,25 @@ def plan_service_change(service, state=None, disabled_reason=None, forced_down=N
     """
     if disabled_reason is not None and state != 'disabled':
         raise ValidationError('disabled_reason is only valid with state=disabled (Nova refuses a reason when enabling).')
-    if only_if_disabled_reason is not None and state != 'enabled':
-        raise ValidationError('only_if_disabled_reason is only valid with state=enabled.')
+    if only_if_disabled_reason is not None and not (state == 'enabled' or (state == 'disabled' and disabled_reason)):
+        raise ValidationError('only_if_disabled_reason needs state=enabled (enable only if the reason still matches) or '
+                              'state=disabled with a new disabled_reason (replace the reason only if it still matches).')
     changes = {}
     notes = []
     blocked = None
     current_reason = service.get('disabled_reason')
-    if state == 'disabled' and service.get('status') != 'disabled':
+    if state == 'disabled' and only_if_disabled_reason is not None:
+        # Compare and set: the owner of a disabled reason refreshes it, and never overwrites someone else's.
+        if service.get('status') != 'disabled':
+            blocked = ('Service %s on %s is enabled (someone re-enabled it), not disabled with reason %r: its reason '
+                       'was not replaced.' % (service.get('binary'), service.get('host'), only_if_disabled_reason))
+        elif current_reason not in (only_if_disabled_reason, disabled_reason):
+            blocked = ('Service %s on %s is disabled with reason %r, not %r: someone else changed it, so it was not '
+                       'replaced.' % (service.get('binary'), service.get('host'), current_reason,
+                                      only_if_disabled_reason))
+        elif current_reason != disabled_reason:
+            changes.update(status='disabled', disabled_reason=disabled_reason)
+    elif state == 'disabled' and service.get('status') != 'disabled':
         changes['status'] = 'disabled'
         if disabled_reason is not None:
             changes['disabled_reason'] = disabled_reason

@@ -31,7 +31,8 @@ description:
 options:
   assume_enabled:
     description:
-      - O(mode=restore) only. Plan as if O(host) were enabled (check mode runs before the service is re-enabled).
+      - O(mode=restore) only. Plan as if O(host) were enabled when its disabled reason is an evacuation marker (the
+        restore re-enables such a host before moving servers back; a host someone else disabled stays disabled).
     type: bool
     default: false
   capacity_check:
@@ -47,6 +48,15 @@ options:
     elements: str
     choices: [vcpus, memory_mb, disk_gb]
     default: [vcpus, memory_mb, disk_gb]
+  force:
+    description:
+      - The moves to named hosts will bypass the scheduler's checks (see M(novaops.migration.server_migrate)). The
+        plan then checks what the cloud will refuse before any write, in RV(plan.errors) with what to do instead - a
+        live migration with force needs microversions 2.30-2.67, and released Nova refuses force on a cold migration.
+      - To learn the latter, the module sends a migrate action with force for a server id that does not exist; Nova
+        validates the body first, so the answer (400 or 404) tells without changing anything.
+    type: bool
+    default: false
   host:
     description:
       - The compute host being emptied (O(mode=evacuate)) or restored (O(mode=restore)); exact name of its
@@ -65,22 +75,34 @@ options:
     elements: dict
   live_migrate_active:
     description:
-      - Live-migrate ACTIVE and PAUSED servers; the rest (SHUTOFF) is cold-migrated.
+      - Live-migrate ACTIVE and PAUSED servers; the rest (SHUTOFF) is cold-migrated. V(false) cold-migrates all.
+      - "Unset: O(mode=evacuate) cold-migrates all; O(mode=restore) moves each server back the way it left (live if
+        the evacuation report says it was live-migrated away, cold otherwise), and says so in C(mode_reason)."
     type: bool
-    default: false
   mode:
     description:
       - V(evacuate) plans emptying O(host); V(restore) plans moving the servers of O(report) back to O(host).
     type: str
     choices: [evacuate, restore]
     default: evacuate
+  refresh_services:
+    description:
+      - With O(hosts), read the compute services again (one request) and plan with their current status and disabled
+        reason, keeping the capacity figures of O(hosts).
+    type: bool
+    default: false
   report:
     description:
       - O(mode=restore) only. The JSON evacuation report written by the P(novaops.migration.host_evacuation#role) role
         (its C(servers) with outcome V(moved) or V(moved_earlier) are moved back).
-      - Required with O(mode=restore). C(servers) must be a list of dicts, each C(id) a server UUID; anything else fails
-        before any request.
+      - C(servers) must be a list of dicts, each C(id) a server UUID; anything else fails before any request.
+      - Unset with O(mode=restore), the plan moves nothing and only checks the host and its compute service.
     type: dict
+  run_id:
+    description:
+      - Identifier of the run asking (the roles make one per run). RV(plan.ownership.activity) then tells this run's
+        own evacuation marker from another run's.
+    type: str
   server_filter:
     description:
       - JMESPath expression evaluated on each server document (keys C(id), C(name), C(status), C(project_id),
@@ -166,6 +188,13 @@ check_mode:
       C(ansible_check_mode) does not reflect). The roles use it to show the plan and change nothing.
   returned: always
   type: bool
+controller:
+  description:
+    - The controller this module ran on, C(pid) of its ansible-playbook process (null when not run by one) and
+      C(node), its short host name. The roles write them into the evacuation marker.
+  returned: always
+  type: dict
+  sample: {"pid": 4242, "node": "awx-task-1"}
 compute_api:
   description: The compute API microversion range of the cloud.
   returned: always
@@ -193,8 +222,25 @@ plan:
     ownership:
       description:
         - Who disabled the host's compute service. C(state) is V(enabled), V(ours) (the disabled reason is an
-          evacuation marker, parsed into C(marker) with C(by), C(at) and C(note)) or V(other).
+          evacuation marker, parsed into C(marker) with C(by), C(at), C(note), C(run), C(pid), C(node), C(until)
+          and C(ended)) or V(other).
       type: dict
+      contains:
+        state:
+          description: V(enabled), V(ours) or V(other).
+          type: str
+        reason:
+          description: The current disabled reason.
+          type: str
+        marker:
+          description: The parsed evacuation marker (V(ours) only).
+          type: dict
+        activity:
+          description:
+            - "For V(ours), what the run that set the marker is doing: V(this_run) (O(run_id)), V(running) (its
+              ansible-playbook process runs on this controller, or its marker has not expired), V(ended), or
+              V(interrupted) (its process is gone, its marker expired, or the marker has no run). Null otherwise."
+          type: str
     candidates:
       description: Enabled, up hosts (other than O(host)) that can receive servers.
       type: list
@@ -250,7 +296,9 @@ plan:
 '''
 
 import datetime
+import socket
 
+from ansible_collections.novaops.migration.plugins.module_utils import controller_watch as cw
 from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
@@ -258,11 +306,28 @@ from ansible_collections.novaops.migration.plugins.module_utils import migration
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import url_path
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
-from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.cold_force import FORCE_REJECTED_HINT, cold_force_accepted
+from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError, ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
 from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers
 
 V_PINNED_AZ = (2, 96)
+
+
+def refreshed_services(hosts, services):
+    """Host facts with each entry's service replaced by the one just read (entries are matched by host name)."""
+    fresh = dict((s.get('host'), s) for s in services)
+    result = []
+    for given in hosts:
+        entry = dict(given)
+        name = entry.get('host') or (entry.get('service') or {}).get('host')
+        if name in fresh:
+            if isinstance(entry.get('service'), dict):
+                entry['service'] = fresh[name]
+            else:
+                entry.update(fresh[name])
+        result.append(entry)
+    return result
 
 
 class MigrationPlanModule(NovaOpsModule):
@@ -271,11 +336,14 @@ class MigrationPlanModule(NovaOpsModule):
         capacity_check=dict(type='bool', default=True),
         capacity_resources=dict(type='list', elements='str', choices=list(evac.RESOURCES),
                                 default=list(evac.RESOURCES)),
+        force=dict(type='bool', default=False),
         host=dict(type='str', required=True),
         hosts=dict(type='list', elements='dict'),
-        live_migrate_active=dict(type='bool', default=False),
+        live_migrate_active=dict(type='bool'),
         mode=dict(type='str', choices=['evacuate', 'restore'], default='evacuate'),
+        refresh_services=dict(type='bool', default=False),
         report=dict(type='dict'),
+        run_id=dict(type='str'),
         server_filter=dict(type='str'),
         since=dict(type='str'),
         skip_error=dict(type='bool', default=True),
@@ -314,14 +382,28 @@ class MigrationPlanModule(NovaOpsModule):
         if hosts is None:
             # Read here rather than in a compute_host_info task: one module start-up, one token less.
             hosts = read_host_facts(self) if p['capacity_check'] else hst.list_services(self.api, versions)
+        elif p['refresh_services']:
+            # The capacity figures of an earlier read are good enough; the services' status and disabled reasons are
+            # what may have changed since (one request).
+            self.step = 'listing compute services'
+            hosts = refreshed_services(hosts, hst.list_services(self.api, versions))
 
         try:
             planner = self._restore if p['mode'] == 'restore' else self._evacuate
             plan = planner(p['host'], hosts, options)
         except evac.PlanError as exc:
             raise ValidationError(str(exc)) from None
+        # Who holds the host: a marker of another run whose ansible-playbook still runs here, or whose marker has not
+        # expired, belongs to a live run; this module runs on the controller, so it can look at the process itself.
+        if p['force']:
+            plan['errors'].extend(self._force_problems(plan))
+            plan['ok'] = not plan['errors']
+        controller = {'pid': cw.controller_pid(), 'node': socket.gethostname().split('.')[0]}
+        if plan.get('service'):
+            plan['ownership'] = evac.service_ownership(plan['service'], run_id=p['run_id'], node=controller['node'],
+                                                       pid_alive=cw.ansible_playbook_alive)
         self.exit_json(plan=plan, hosts=hosts, compute_api={'min': mv.fmt(versions.min), 'max': mv.fmt(versions.max)},
-                       check_mode=bool(self.check_mode))
+                       check_mode=bool(self.check_mode), controller=controller)
 
     def validate_options(self):
         """Option checks that need no request; they fail before the first one."""
@@ -331,15 +413,31 @@ class MigrationPlanModule(NovaOpsModule):
         val.check_named_list('target_hosts', p['target_hosts'], 'Give exact compute host names, or an empty list to '
                              'let the scheduler choose.')
         val.check_host_facts(p['hosts'])
-        if p['mode'] == 'restore':
-            if not p['report']:
-                raise ValidationError('mode=restore needs report (the evacuation report of %s).' % p['host'])
+        if p['mode'] == 'restore' and p['report'] is not None:
             val.check_report(p['report'])
         # An empty since is unset (the marker's time is used); anything else must be a time.
         self.since = None
         if p['since'] is not None and str(p['since']).strip():
             parsed = val.parse_iso8601(p['since'], 'since')
             self.since = parsed.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+
+    def _force_problems(self, plan):
+        """What the cloud will refuse about ``force`` on the planned moves to named hosts, found before any write."""
+        named = [e for e in plan['actions'] if e.get('action') in (evac.COLD, evac.LIVE) and e.get('destination')]
+        problems = []
+        live = [e for e in named if e['action'] == evac.LIVE]
+        if live:
+            try:
+                mv.choose_live_migrate(self.versions, live[0]['destination'], True, None)
+            except NovaOpsError as exc:
+                problems.append('%s (%d live migration(s) to named hosts).' % (exc.msg.rstrip('.'), len(live)))
+        cold = [e for e in named if e['action'] == evac.COLD]
+        if cold and self.versions.max >= mv.V_COLD_HOST:
+            self.step = 'asking whether the cloud accepts force on a cold migration'
+            if cold_force_accepted(self.api, self.versions, cold[0]['destination']) is False:
+                problems.append('%s (%d cold migration(s) to named hosts.)' % (FORCE_REJECTED_HINT.replace(
+                    ' Nothing was changed.', ''), len(cold)))
+        return problems
 
     # ----- reads ------------------------------------------------------------
     def _servers_on(self, host):
@@ -391,7 +489,8 @@ class MigrationPlanModule(NovaOpsModule):
                                     options=options, since=since)
 
     def _restore(self, host, hosts, options):
-        moved = evac.report_servers(self.params['report'], host)
+        # Without a report only the host and its compute service are looked at (re-enable without moving back).
+        moved = evac.report_servers(self.params['report'], host) if self.params['report'] is not None else []
         known = set(evac.normalize_host(h).get('host') for h in hosts)
         if host not in known or not moved:
             return evac.plan_restore(host, hosts, moved, {}, options=options,

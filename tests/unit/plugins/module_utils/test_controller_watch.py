@@ -8,6 +8,9 @@ import os
 from ansible_collections.novaops.migration.plugins.module_utils.controller_watch import (
     ControllerWatch,
     ancestry,
+    ansible_playbook_alive,
+    controller_pid,
+    read_cmdline,
     read_ppid,
     reader_gone,
 )
@@ -56,3 +59,33 @@ def test_read_ppid_of_this_process_and_of_nothing(tmp_path):
     (tmp_path / '7' / 'stat').write_text('7 (odd) name) S 3 7 7 0')
     assert read_ppid(7, proc_root=str(tmp_path)) == 3
     assert read_ppid(8, proc_root=str(tmp_path)) is None
+
+
+# ----- which ansible-playbook run a module belongs to (the evacuation marker names it) ----------------------------------
+
+def cmdlines(table):
+    return table.get
+
+
+def test_controller_pid_is_the_nearest_ansible_playbook_above():
+    parents = {50: 40, 40: 30, 30: 20, 20: 10, 10: 5}
+    lines = {40: ['/bin/sh', '-c', 'python'], 30: ['/bin/sh'], 20: ['/venv/bin/python', '/venv/bin/ansible-playbook',
+                                                                      'site.yml'],
+             10: ['molecule', 'test']}
+    assert controller_pid(50, ppid_of=tree(parents), cmdline_of=cmdlines(lines)) == 20
+
+
+def test_controller_pid_is_none_outside_ansible_playbook():
+    parents = {50: 40, 40: 1}
+    assert controller_pid(50, ppid_of=tree(parents), cmdline_of=cmdlines({40: ['bash']})) is None
+
+
+def test_a_reused_pid_is_not_an_ansible_playbook_run():
+    lines = {7: ['/usr/bin/python3', '/usr/local/bin/ansible-playbook', 'x.yml'], 8: ['nginx: worker']}
+    assert ansible_playbook_alive(7, cmdline_of=cmdlines(lines))
+    assert not ansible_playbook_alive(8, cmdline_of=cmdlines(lines))
+    assert not ansible_playbook_alive(9, cmdline_of=cmdlines(lines))
+
+
+def test_this_process_has_a_readable_cmdline():
+    assert read_cmdline(os.getpid())

@@ -53,7 +53,8 @@ def test_marker_roundtrip_and_prefix():
     marker = evac.make_marker('alice', '2026-01-02T03:04:05Z', 'kernel patch CHG-1')
     assert marker == 'novaops-evacuation by alice at 2026-01-02T03:04:05Z: kernel patch CHG-1'
     parsed = evac.parse_marker(marker)
-    assert parsed == {'by': 'alice', 'at': '2026-01-02T03:04:05Z', 'note': 'kernel patch CHG-1'}
+    assert parsed == {'by': 'alice', 'at': '2026-01-02T03:04:05Z', 'note': 'kernel patch CHG-1', 'run': None,
+                      'pid': None, 'node': None, 'until': None, 'ended': False}
     assert evac.parse_marker('maintenance by bob') is None
     assert evac.parse_marker(None) is None
     assert evac.parse_marker(evac.make_marker('svc account', datetime.datetime(2026, 1, 2, 3, 4, 5)))['by'] == 'svc_account'
@@ -293,7 +294,11 @@ def test_restore_needs_enabled_host_and_capacity():
     plan = evac.plan_restore('compute-1', hosts, moved, current)
     text = ' '.join(plan['errors'])
     assert 'cannot receive servers' in text and 'Not enough free capacity on compute-1' in text
+    # Someone else's disable is never assumed away; an evacuation marker is (the restore re-enables that host).
     plan = evac.plan_restore('compute-1', hosts, moved, {'id-a': server('a', on='compute-2')}, assume_enabled=True)
+    assert 'cannot receive servers' in ' '.join(plan['errors'])
+    marked = [host('compute-1', status='disabled', reason=evac.make_marker('a', '2026-01-02T03:04:05Z')), host('compute-2')]
+    plan = evac.plan_restore('compute-1', marked, moved, {'id-a': server('a', on='compute-2')}, assume_enabled=True)
     assert plan['ok'], plan['errors']
 
 

@@ -274,6 +274,22 @@ def test_plan_forced_down_and_option_errors():
         compute_service.plan_service_change(svc(), 'enabled', disabled_reason='x')
     with pytest.raises(ValidationError):
         compute_service.plan_service_change(svc(), 'disabled', only_if_disabled_reason='x')
+    with pytest.raises(ValidationError):
+        compute_service.plan_service_change(svc(), None, only_if_disabled_reason='x')
+
+
+def test_plan_replaces_a_disabled_reason_only_if_it_is_still_the_expected_one():
+    # An evacuation refreshes its own marker: compare and set, so another run's marker is never overwritten.
+    plan = compute_service.plan_service_change(svc(status='disabled', disabled_reason='mine v1'), 'disabled',
+                                               'mine v2', only_if_disabled_reason='mine v1')
+    assert plan['changes'] == {'status': 'disabled', 'disabled_reason': 'mine v2'} and not plan['blocked']
+    plan = compute_service.plan_service_change(svc(status='disabled', disabled_reason='theirs'), 'disabled',
+                                               'mine v2', only_if_disabled_reason='mine v1')
+    assert plan['changes'] == {} and "'theirs'" in plan['blocked']
+    plan = compute_service.plan_service_change(svc(), 'disabled', 'mine v2', only_if_disabled_reason='mine v1')
+    assert plan['changes'] == {} and 'enabled' in plan['blocked']
+    assert compute_service.plan_service_change(svc(status='disabled', disabled_reason='mine v2'), 'disabled',
+                                               'mine v2', only_if_disabled_reason='mine v1')['changes'] == {}
 
 
 def test_service_disable_enable_flow(run, fake):

@@ -116,16 +116,13 @@ def test_plan_host_facts_of_strings_are_refused(run, fake):
 
 
 @pytest.mark.parametrize('report, words', [
-    (None, ['mode=restore needs report']),
     ({'host': 'compute-1'}, ['report', 'servers', 'list']),
     ({'host': 'compute-1', 'servers': 'web-1'}, ['report', 'servers', 'list']),
     ({'host': 'compute-1', 'servers': ['web-1']}, ['report.servers[0]', 'dict']),
     ({'host': ['compute-1'], 'servers': []}, ['report.host']),
-], ids=['missing', 'no-servers', 'servers-not-a-list', 'entry-not-a-dict', 'host-not-a-string'])
+], ids=['no-servers', 'servers-not-a-list', 'entry-not-a-dict', 'host-not-a-string'])
 def test_plan_restore_report_must_be_an_evacuation_report(run, fake, report, words):
-    args = {'host': 'compute-1', 'mode': 'restore', 'hosts': HOSTS, 'capacity_check': False}
-    if report is not None:
-        args['report'] = report
+    args = {'host': 'compute-1', 'mode': 'restore', 'hosts': HOSTS, 'capacity_check': False, 'report': report}
     result, failed = run(migration_plan, args, fake)
     assert_refused_before_any_request(result, failed, fake, *words)
 
