@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.novaops.migration.plugins.module_utils.evacuation import parse_marker
+
 REPORT_VERSION = 1
 MOVING = ('cold', 'live', 'resume')
 # What the module says when a server failed before its first write is true of that server, not of the run: the
@@ -149,6 +151,82 @@ def _servers(results, plan, kind, host, context):
     return servers
 
 
+def _carry_over(servers, previous):
+    """Keep what an earlier report of the same host and kind knew about servers this run found already done.
+
+    A rerun finds a server already back (or already gone) and has no migration of its own to report; the earlier
+    report's migration id and times are what the operator needs to trace it.
+    """
+    earlier = dict((s.get('id'), s) for s in (previous or {}).get('servers') or []
+                   if s.get('id') and s.get('migration_id') is not None and s.get('outcome') in ('moved', 'moved_earlier'))
+    for server in servers:
+        old = earlier.get(server.get('id'))
+        if old is None or server.get('migration_id') is not None:
+            continue
+        if server.get('outcome') not in ('already_restored', 'already_moved', 'unchanged'):
+            continue
+        server.update(migration_id=old.get('migration_id'), migration=old.get('migration'),
+                      started_at=old.get('started_at'), finished_at=old.get('finished_at'), live=old.get('live'),
+                      mode=old.get('mode'), mode_reason=old.get('mode_reason'))
+        server['reason'] = '%s; moved by an earlier run (migration %s, finished %s)' % (
+            server.get('reason') or 'nothing to do', old.get('migration_id'), old.get('finished_at'))
+
+
+def service_note(kind, host, ownership, service_after, run_id=None, check_mode=False, enabled_by_run=False):
+    """What the run says about the compute service, from the state read again after the run.
+
+    ``ownership`` is the state before the run (``enabled``, ``ours`` or ``other`` and the reason);
+    ``service_after`` the service as read at the end (None when it was not read again).
+    """
+    ownership = ownership or {}
+    state = ownership.get('state')
+    if check_mode:
+        if kind == 'restore':
+            return ('The compute service of %s would be re-enabled.' % host if state == 'ours'
+                    else 'The compute service of %s would be left as it is (%s).' % (host, state))
+        if state == 'enabled':
+            return 'The compute service of %s would be disabled by this run.' % host
+        return 'The compute service of %s is already disabled (reason: %s).' % (host, ownership.get('reason'))
+    if service_after is None:
+        return 'The state of the compute service of %s was not read again after the run.' % host
+    status = service_after.get('status')
+    reason = service_after.get('disabled_reason')
+    if kind == 'restore':
+        if status == 'enabled':
+            return 'The compute service of %s is enabled%s.' % (host, ' (re-enabled by this run)' if enabled_by_run else '')
+        return 'The compute service of %s is disabled (reason: %s); it was not re-enabled.' % (host, reason or 'none')
+    if state == 'other':
+        return ('The compute service of %s was already disabled by someone else (reason: %s); it is left as it is '
+                'and host_restore will not re-enable it. Now: %s.' % (host, ownership.get('reason') or 'none', status))
+    if status != 'disabled':
+        return ('The compute service of %s was re-enabled during the run by someone else: it is ENABLED now, so new '
+                'servers may be scheduled onto it.' % host)
+    marker = parse_marker(reason)
+    if marker is None or (run_id and marker.get('run') not in (None, run_id)):
+        return ('The compute service of %s is disabled, but its reason was changed during the run to %r; '
+                'host_restore will only re-enable it if that reason is an evacuation marker.' % (host, reason))
+    return 'The compute service of %s is disabled by this run and stays disabled (reason: %s).' % (host, reason)
+
+
+def _service(kind, host, context, check_mode):
+    """The service part of the report: given as is, or worked out from the state before and after the run."""
+    if 'ownership' not in context:
+        return context.get('service') or {}
+    ownership = context.get('ownership') or {}
+    after = context.get('service_after')
+    service = {
+        'ownership': ownership.get('state'),
+        'reason_before': ownership.get('reason'),
+        'status': (after or {}).get('status'),
+        'disabled_reason': (after or {}).get('disabled_reason') if after else ownership.get('reason'),
+        'note': service_note(kind, host, ownership, after, run_id=context.get('run_id'), check_mode=check_mode,
+                             enabled_by_run=bool(context.get('enabled_by_run'))),
+    }
+    key = 'enabled_by_this_run' if kind == 'restore' else 'disabled_by_this_run'
+    service[key] = bool(context.get('%s_by_run' % ('enabled' if kind == 'restore' else 'disabled'))) and not check_mode
+    return service
+
+
 def _counts(servers):
     counts = {}
     for outcome in ('moved', 'already_moved', 'moved_earlier', 'already_restored', 'skipped', 'failed',
@@ -202,6 +280,7 @@ def build_report(results, plan, after=None, context=None):
     error = context.get('error') or None
     plan = plan or {}
     servers = _servers(results, plan, kind, host, context)
+    _carry_over(servers, context.get('previous'))
     counts = _counts(servers)
 
     checked_after = None if check_mode or running else after
@@ -234,7 +313,7 @@ def build_report(results, plan, after=None, context=None):
         'duration': context.get('duration'),
         'operator': context.get('operator'),
         'run_id': context.get('run_id'),
-        'service': context.get('service') or {},
+        'service': _service(kind, host, context, check_mode),
         'since': context.get('since'),
         'options': context.get('options') or {},
         'compute_api': context.get('compute_api'),

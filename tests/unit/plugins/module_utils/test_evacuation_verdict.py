@@ -6,7 +6,6 @@
 import pytest
 from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
 from ansible_collections.novaops.migration.plugins.module_utils import evacuation_report as rep
-
 from test_evacuation import HOSTS, server
 
 
@@ -183,3 +182,35 @@ def test_known_fields_and_element_references_are_not_reported(expression):
 
 def test_unknown_top_level_fields_are_reported():
     assert evac.unknown_filter_fields('metadata.drain != no && nmae == `1`') == ['nmae', 'no']
+
+
+# ----- the service state is read again before the verdict ---------------------------------------------------------------
+
+MARKER = 'novaops-evacuation by alice at 2026-11-30T11:00:00Z run a1b2 ended'
+
+
+@pytest.mark.parametrize('after, disabled_by_run, words', [
+    ({'status': 'disabled', 'disabled_reason': MARKER}, True, ['is disabled by this run', 'stays disabled']),
+    ({'status': 'enabled', 'disabled_reason': None}, True, ['re-enabled', 'ENABLED now']),
+    ({'status': 'disabled', 'disabled_reason': 'DIMM swap'}, True, ["changed during the run", "'DIMM swap'"]),
+    ({'status': 'disabled', 'disabled_reason': 'DIMM swap'}, False, ['someone else', 'host_restore will not']),
+])
+def test_the_service_note_says_the_state_read_after_the_run(after, disabled_by_run, words):
+    note = rep.service_note('evacuation', 'compute-1', {'state': 'enabled' if disabled_by_run else 'other',
+                                                        'reason': None if disabled_by_run else 'DIMM swap'},
+                            after, run_id='a1b2', check_mode=False)
+    for word in words:
+        assert word in note
+
+
+def test_a_rerun_keeps_the_migration_ids_of_the_earlier_report():
+    previous = {'report': 'novaops.migration.host_restore', 'host': 'compute-1', 'servers': [
+        {'id': 'id-a', 'name': 'a', 'outcome': 'moved', 'migration_id': 7, 'migration': {'id': 7},
+         'finished_at': '2026-11-30T10:00:00Z'}]}
+    plan = {'host': 'compute-1', 'actions': [], 'skipped': [], 'earlier': [],
+            'unchanged': [{'id': 'id-a', 'name': 'a', 'action': 'none', 'status': 'ACTIVE', 'host': 'compute-1'}]}
+    report = rep.build_report([], plan, after={'actions': [], 'skipped': [], 'unchanged': plan['unchanged']},
+                              context={'kind': 'restore', 'host': 'compute-1', 'previous': previous})
+    entry = report['servers'][0]
+    assert entry['outcome'] == 'already_restored' and entry['migration_id'] == 7
+    assert 'an earlier run' in entry['reason']
