@@ -76,3 +76,35 @@ def run_playbook(workdir, playbook, clouds_yaml=None, extra_vars=None, verbosity
 def ansible_run():
     """``run_playbook`` as a fixture, for the module-scoped fixtures that run one playbook for several tests."""
     return run_playbook
+
+
+def run_collection_playbook(workdir, name, args, clouds_yaml=None, env=None, timeout=300):
+    """Run ``ansible-playbook novaops.migration.<name>`` with raw command-line ``args`` (``['-e', 'host=x']``), as an
+    operator types them; returns the return code and the whole output."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("OS_", "ANSIBLE_"))}
+    environment.update({
+        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+        "ANSIBLE_LOCALHOST_WARNING": "False",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "False",
+        "ANSIBLE_LOCAL_TEMP": str(workdir / "ansible-tmp"),
+        "HOME": str(workdir),
+    })
+    if clouds_yaml:
+        environment["OS_CLIENT_CONFIG_FILE"] = str(clouds_yaml)
+    environment.update(env or {})
+    command = [ansible_playbook(), "novaops.migration.%s" % name, *args]
+    proc = subprocess.run(command, cwd=workdir, env=environment, capture_output=True, text=True, timeout=timeout,
+                          check=False)
+    return PlaybookRun(proc.returncode, proc.stdout + proc.stderr, None)
+
+
+def write_requests(mock):
+    """The write requests the mock has counted (token requests aside): empty means nothing was changed."""
+    routes = mock.counters()["by_route"]
+    return sorted(route for route, count in routes.items()
+                  if count and route.split(" ", 1)[0] in ("POST", "PUT", "PATCH", "DELETE")
+                  and route != "POST /v3/auth/tokens")
