@@ -143,6 +143,10 @@ class LinearRegex:
                 self._emit_branch(av[1], flags)
             elif op is sre.SUBPATTERN:
                 _group, add_flags, del_flags, inner = av
+                if (add_flags | del_flags) & sre.SRE_FLAG_ASCII:
+                    # CPython applies a scoped (?a:...) to literals but not to \w, \W, \d ... inside it, so no
+                    # simple rule reproduces it; a database's regex has no such flag anyway.
+                    raise PatternError("an ASCII flag scoped to a group ((?a:...)) is not supported")
                 self._emit(inner, (flags | add_flags) & ~del_flags)
             elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):   # greedy or lazy: the same for a yes/no answer
                 self._emit_repeat(*av, flags)
