@@ -13,7 +13,7 @@ author: novaops.migration contributors (@novaops)
 description:
   - Used by the collection's playbooks on their short extra vars (C(-e timeout=1800)) and by the roles on their
     variables, before any change. A value is never coerced into something else (C(30m) is not C(0), C(maybe) is not
-    C(false)): it is converted when it means exactly one thing, and otherwise reported with the key, the value and
+    C(false)). It is converted when it means exactly one thing, and otherwise reported with the key, the value and
     what the key expects.
   - Blank or null values count as unset, as AWX surveys send them.
   - The C(_raw_params) key holds words that Ansible could not attach to a key because an unquoted C(-e key=value)

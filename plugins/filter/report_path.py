@@ -92,8 +92,8 @@ def earlier_report(slurped, kind, host):
         report = json.loads(text)
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         report = None
-    if not isinstance(report, dict) or report.get('report') not in ('novaops.migration.host_evacuation',
-                                                                      'novaops.migration.host_restore'):
+    kinds = ('novaops.migration.host_evacuation', 'novaops.migration.host_restore')
+    if not isinstance(report, dict) or report.get('report') not in kinds:
         return {'report': None, 'problem': 'holds a file that is not a report of this collection'}
     if report.get('report') != kind_name:
         other = report['report'].rsplit('_', 1)[-1]

@@ -431,8 +431,8 @@ def _server_line(server, kind):
     elif outcome in ('planned', 'pending'):
         detail = '%s -> %s, %s' % (server.get('original_host'), server.get('planned_destination') or 'scheduler', how)
     elif outcome == 'failed':
-        detail = '%s -> FAILED (%s), now on %s in %s: %s' % (server.get('original_host'), how, server.get('current_host'),
-                                                              server.get('status_after'), server.get('reason'))
+        detail = '%s -> FAILED (%s), now on %s in %s: %s' % (
+            server.get('original_host'), how, server.get('current_host'), server.get('status_after'), server.get('reason'))
     else:
         detail = '%s: %s' % (server.get('status_before'), server.get('reason'))
     return '  %-16s %s: %s' % (outcome.replace('_', ' '), name, detail)

@@ -167,7 +167,7 @@ def test_lone_surrogates_are_a_400_and_change_nothing(fuzz_env, action, version)
 def test_limit_beyond_int_conversion_is_a_400(fuzz_env, path):
     """int() refuses more than 4300 digits; Nova's limit check answers 400 'limit param must be an integer'."""
     _cloud, client, token, _servers, _services, _baseline = fuzz_env
-    response = client.get(path + "?limit=" + "9" * 5000, headers={"X-Auth-Token": token,
-                                                                 "OpenStack-API-Version": "compute 2.80"})
+    headers = {"X-Auth-Token": token, "OpenStack-API-Version": "compute 2.80"}
+    response = client.get(path + "?limit=" + "9" * 5000, headers=headers)
     assert (response.status_code, response.json()) == (
         400, {"badRequest": {"code": 400, "message": "limit param must be an integer"}})

@@ -17,8 +17,8 @@ SPEC = {
 }
 
 
-def check(given, spec=SPEC, option_format='-e %s'):
-    return checked_inputs(given, spec, option_format=option_format)
+def check(given, spec=None, option_format='-e %s'):
+    return checked_inputs(given, SPEC if spec is None else spec, option_format=option_format)
 
 
 def test_good_values_are_converted():

@@ -69,9 +69,8 @@ def cmdlines(table):
 
 def test_controller_pid_is_the_nearest_ansible_playbook_above():
     parents = {50: 40, 40: 30, 30: 20, 20: 10, 10: 5}
-    lines = {40: ['/bin/sh', '-c', 'python'], 30: ['/bin/sh'], 20: ['/venv/bin/python', '/venv/bin/ansible-playbook',
-                                                                      'site.yml'],
-             10: ['molecule', 'test']}
+    lines = {40: ['/bin/sh', '-c', 'python'], 30: ['/bin/sh'],
+             20: ['/venv/bin/python', '/venv/bin/ansible-playbook', 'site.yml'], 10: ['molecule', 'test']}
     assert controller_pid(50, ppid_of=tree(parents), cmdline_of=cmdlines(lines)) == 20
 
 

@@ -77,8 +77,8 @@ def test_no_marker_no_activity(service, state):
 # ----- pre-flight: what Nova would refuse is found before the first write ---------------------------------------------
 
 def source(**service):
-    facts = {'host': 'compute-1', 'zone': 'nova', 'service': dict({'host': 'compute-1', 'zone': 'nova',
-                                                                    'status': 'enabled', 'state': 'up'}, **service)}
+    base = {'host': 'compute-1', 'zone': 'nova', 'status': 'enabled', 'state': 'up'}
+    facts = {'host': 'compute-1', 'zone': 'nova', 'service': dict(base, **service)}
     return [facts, {'host': 'compute-2', 'zone': 'nova', 'service': {'host': 'compute-2', 'zone': 'nova',
                                                                      'status': 'enabled', 'state': 'up'}}]
 
