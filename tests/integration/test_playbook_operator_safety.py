@@ -12,8 +12,8 @@ import threading
 import time
 
 import pytest
-from conftest import run_collection_playbook, write_requests
 from mock_compute.testing import mock_cloud_in_process
+from playbook_runner import run_collection_playbook, write_requests
 
 
 @pytest.fixture(scope="module")
@@ -298,7 +298,7 @@ def test_two_runs_started_together_never_both_move_servers(tmp_path, mock):
     assert "Another evacuation" in loser.output
     evacuation = report(path)
     assert evacuation["result"] == "complete" and evacuation["counts"]["moved"] == 3
-    status, _headers, body = mock.compute("GET", "/os-migrations", microversion="2.59")
+    body = nova(mock, "GET", "/os-migrations")
     moves = [m for m in body["migrations"] if m["source_compute"] == "compute-1"]
     assert len(moves) == 3 and set(m["status"] for m in moves) == {"confirmed"}
     assert " run %s ended" % evacuation["run_id"] in service(mock, "compute-1")["disabled_reason"]
