@@ -27,6 +27,8 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible_collections.novaops.migration.plugins.module_utils.validation import similar_host_names
+
 MARKER_PREFIX = 'novaops-evacuation'
 _TIME = r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z'
 # "novaops-evacuation by <who> at <time>[ run <id>[ live <pid>@<node> until <time>| ended]][: <note>]".  The run
@@ -612,9 +614,9 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
     facts = dict((h['host'], h) for h in (normalize_host(e) for e in hosts or []) if h.get('host'))
     source = facts.get(host)
     if source is None:
-        similar = sorted(name for name in facts if host and (host in name or name in host))
-        errors.append('Compute host %r does not exist (host names match exactly)%s. Compute hosts: %s.'
-                      % (host, '; similar names: %s' % ', '.join(similar) if similar else '',
+        similar = similar_host_names(host or '', sorted(facts))
+        errors.append('Compute host %r does not exist (host names match exactly).%s Compute hosts: %s.'
+                      % (host, ' Did you mean %s?' % ', '.join(similar) if similar else '',
                          ', '.join(sorted(facts)) or 'none'))
         return _plan_result(host, None, [], earlier=[], candidates=[], targets={}, errors=errors, warnings=warnings,
                             notes=notes, opts=opts, capacity=None)

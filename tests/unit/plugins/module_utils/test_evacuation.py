@@ -86,7 +86,7 @@ def test_unknown_host_is_an_error_and_never_a_prefix_match():
     plan = evac.plan_evacuation('compute-', HOSTS, [])
     assert not plan['ok']
     assert 'does not exist' in plan['errors'][0]
-    assert 'similar names: compute-1, compute-10, compute-2, compute-3' in plan['errors'][0]
+    assert 'Did you mean compute-1, compute-2, compute-3?' in plan['errors'][0]
 
 
 def test_servers_of_compute_10_never_count_for_compute_1():

@@ -96,3 +96,10 @@ def test_a_source_whose_compute_service_is_down_cannot_be_emptied(service, words
 
 def test_a_down_source_with_no_servers_is_fine():
     assert evac.plan_evacuation('compute-1', source(state='down'), [])['ok']
+
+
+@pytest.mark.parametrize('typo, meant', [('compute1', 'compute-1'), ('COMPUTE-2', 'compute-2'),
+                                         ('compute-2.example.org', 'compute-2')])
+def test_an_unknown_host_suggests_what_was_meant(typo, meant):
+    plan = evac.plan_evacuation(typo, source(), [])
+    assert 'Did you mean %s?' % meant in plan['errors'][0] and 'Compute hosts: compute-1, compute-2' in plan['errors'][0]
