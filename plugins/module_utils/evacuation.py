@@ -927,8 +927,10 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
     facts = dict((h['host'], h) for h in (normalize_host(e) for e in hosts or []) if h.get('host'))
     source = facts.get(host)
     if source is None:
-        errors.append('Compute host %r does not exist (host names match exactly). Compute hosts: %s.'
-                      % (host, ', '.join(sorted(facts)) or 'none'))
+        similar = similar_host_names(host or '', sorted(facts))
+        errors.append('Compute host %r does not exist (host names match exactly).%s Compute hosts: %s.'
+                      % (host, ' Did you mean %s?' % ', '.join(similar) if similar else '',
+                         ', '.join(sorted(facts)) or 'none'))
         return _plan_result(host, None, [], earlier=[], candidates=[], targets={}, errors=errors, warnings=warnings,
                             notes=notes, opts=opts, capacity=None)
     effective = dict(source)

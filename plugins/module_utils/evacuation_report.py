@@ -201,6 +201,9 @@ def service_note(kind, host, ownership, service_after, run_id=None, check_mode=F
     if status != 'disabled':
         return ('The compute service of %s was re-enabled during the run by someone else: it is ENABLED now, so new '
                 'servers may be scheduled onto it.' % host)
+    if state == 'ours' and reason == ownership.get('reason'):
+        return ('The compute service of %s stays disabled by an earlier evacuation (reason: %s); this run did not need '
+                'to take it over.' % (host, reason))
     marker = parse_marker(reason)
     if marker is None or (run_id and marker.get('run') not in (None, run_id)):
         return ('The compute service of %s is disabled, but its reason was changed during the run to %r; '
@@ -392,9 +395,7 @@ def headline(report, kind='evacuation'):
     if result == 'planned':
         staying = [s for s in report['servers'] if s.get('outcome') == 'skipped']
         if staying:
-            state = '%s would still hold %s after the evacuation%s' % (
-                host, _plural(len(staying), 'server'),
-                ' (the real run fails unless require_empty is false)' if report.get('require_empty') else '')
+            state = '%s would still hold %s after the evacuation' % (host, _plural(len(staying), 'server'))
         else:
             state = '%s would be empty after the evacuation' % host
         return 'CHECK MODE, nothing changed: %s: %s.' % (state, tally)

@@ -214,3 +214,16 @@ def test_a_rerun_keeps_the_migration_ids_of_the_earlier_report():
     entry = report['servers'][0]
     assert entry['outcome'] == 'already_restored' and entry['migration_id'] == 7
     assert 'an earlier run' in entry['reason']
+
+
+def test_a_rerun_that_took_nothing_says_the_earlier_marker_is_unchanged():
+    earlier = 'novaops-evacuation by alice at 2026-11-30T11:00:00Z run 0ld1d ended'
+    note = rep.service_note('evacuation', 'compute-1', {'state': 'ours', 'reason': earlier},
+                            {'status': 'disabled', 'disabled_reason': earlier}, run_id='n3wr', check_mode=False)
+    assert 'changed during the run' not in note
+    assert 'stays disabled' in note and 'earlier evacuation' in note
+
+
+def test_restore_of_an_unknown_host_suggests_what_was_meant():
+    plan = evac.plan_restore('compute2', HOSTS, [], {})
+    assert 'Did you mean compute-2?' in plan['errors'][0]
