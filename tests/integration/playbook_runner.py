@@ -55,6 +55,9 @@ def environment(workdir, clouds_yaml=None):
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_RETRY_FILES_ENABLED": "False",
         "ANSIBLE_LOCAL_TEMP": str(Path(workdir) / "ansible-tmp"),
+        # Ansible expands the remote tmp with the user's home from passwd, or creates a literal '~user' directory
+        # in the playbook's folder when USER names no such user: keep both in the work dir.
+        "ANSIBLE_REMOTE_TMP": str(Path(workdir) / "remote-tmp"),
     })
     if clouds_yaml:
         env["OS_CLIENT_CONFIG_FILE"] = str(clouds_yaml)

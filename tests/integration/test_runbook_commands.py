@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 import yaml
 from mock_compute.testing import mock_cloud_in_process
+from playbook_runner import environment as playbook_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNBOOK = ROOT / "docs" / "maintenance-runbook.md"
-COLLECTIONS = ROOT / ".venv" / "collections"
 CLOUD = "prod-admin"
 OPERATOR = "alice"
 
@@ -62,17 +62,6 @@ TOPOLOGY = {
 
 # The runbook's paths, and where the test puts them.
 PATHS = {"/var/lib/novaops": "{workdir}/var/lib/novaops"}
-
-
-def collections_path():
-    # Kept here rather than imported, so that this test does not depend on how the other integration tests share
-    # their helpers.
-    if (COLLECTIONS / "ansible_collections" / "novaops" / "migration").exists():
-        return str(COLLECTIONS)
-    configured = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
-    if not configured:
-        pytest.skip("novaops.migration is not on a collections path (run make venv)")
-    return configured
 
 
 # ----- the situations some commands are written for --------------------------------------------------------------------
@@ -289,17 +278,11 @@ def test_the_runbook_commands_work_as_written(tmp_path, steps):
         clouds_yaml = workdir / "clouds.yaml"
         clouds_yaml.write_text(yaml.safe_dump({"clouds": {CLOUD: admin, "lab-admin": nowhere}}), encoding="utf-8")
 
-        environment = {key: value for key, value in os.environ.items() if not key.startswith(("OS_", "ANSIBLE_"))}
+        environment = playbook_environment(workdir, clouds_yaml)
         environment.update({
             "PATH": "%s%s%s" % (Path(sys.executable).parent, os.pathsep, os.environ.get("PATH", "")),
-            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-            "OS_CLIENT_CONFIG_FILE": str(clouds_yaml),
-            "ANSIBLE_LOCALHOST_WARNING": "False",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "False",
-            "ANSIBLE_LOCAL_TEMP": str(workdir / ".ansible-tmp"),
             "HOME": str(workdir),
+            # The operator the runbook's runs record (the roles default to USER).
             "USER": OPERATOR,
             "LOGNAME": OPERATOR,
         })
