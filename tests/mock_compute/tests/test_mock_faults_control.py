@@ -1,4 +1,4 @@
-"""Fault injection, the seed-blueprint extensions and the rest of the control API."""
+"""Fault injection, the blueprint extensions and the rest of the control API."""
 
 import time
 
@@ -188,7 +188,7 @@ def test_all_migration_types_extension(mock_cloud, admin_conn, extension):
     assert len(mock_cloud.compute("GET", path + "?type=migration", microversion="2.80")[2]["migrations"]) == 1
     status, _ignored, body = mock_cloud.compute("GET", path + "?type=cold", microversion="2.80")
     assert status == 400 and "'cold' is not one of" in nova_error(body)[2]
-    # Seed 004: force-complete of a non-live migration is a 400 (here the server is not MIGRATING: 409 first).
+    # all-migration-types: force-complete of a non-live migration is a 400 (here the server is not MIGRATING: 409 first).
     status, _ignored, body = mock_cloud.compute("POST", "%s/%d/action" % (path, migration_id), {"force_complete": None},
                                                 microversion="2.80")
     assert status == 409 and "task_state resize_migrating" in nova_error(body)[2]

@@ -32,7 +32,7 @@ def build_parser():
     serve.add_argument("--max-microversion", default=DEFAULT_MAX_MICROVERSION,
                        help="highest compute microversion served (default %s)" % DEFAULT_MAX_MICROVERSION)
     serve.add_argument("--extension", action="append", default=[], choices=EXTENSIONS, metavar="NAME",
-                       help="enable a seed blueprint: %s (repeatable)" % ", ".join(EXTENSIONS))
+                       help="enable a blueprint that released Nova lacks: %s (repeatable)" % ", ".join(EXTENSIONS))
     serve.add_argument("--migration-seconds", type=float, default=1.0,
                        help="duration of a cold or live migration from 202 to finished/completed (default 1.0)")
     serve.add_argument("--resize-confirm-window", type=float, default=0.0,

@@ -24,7 +24,7 @@ MIGRATE_V256 = {
     "required": ["migrate"],
     "additionalProperties": False,
 }
-# Seed 001/003 (extension cold-migration-force): "force" next to "host".
+# Blueprint cold-migration-with-target (extension cold-migration-force): "force" next to "host".
 MIGRATE_V256_FORCE = copy.deepcopy(MIGRATE_V256)
 MIGRATE_V256_FORCE["properties"]["migrate"]["properties"]["force"] = boolean()
 

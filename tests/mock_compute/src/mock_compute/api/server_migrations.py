@@ -1,8 +1,9 @@
 """``/servers/{id}/migrations``: list/show in-progress migrations, force-complete and abort.
 
 Released Nova lists and shows in-progress *live* migrations only; the
-``all-migration-types`` extension implements seed 004 (every type, a ``type``
-field instead of ``status``, an optional ``type`` filter).
+``all-migration-types`` extension implements the Nova blueprint
+list-show-all-server-migration-types (every type, a ``type`` field instead of
+``status``, an optional ``type`` filter).
 """
 
 from fastapi import APIRouter, Request

@@ -12,7 +12,7 @@ MIGRATION_TYPES = (EVACUATION, LIVE_MIGRATION, MIGRATION, RESIZE)
 # (migration_get_in_progress_by_instance, server_migrations.show).
 LIVE_IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
 
-# Seed 004 (list/show all server migration types): in-progress statuses per type.
+# Blueprint list-show-all-server-migration-types (extension all-migration-types): in-progress statuses per type.
 IN_PROGRESS_BY_TYPE = {
     MIGRATION: ("pre-migrating", "migrating", "post-migrating", "confirming", "reverting"),
     RESIZE: ("pre-migrating", "migrating", "post-migrating", "confirming", "reverting"),

@@ -167,7 +167,7 @@ class Queries:
         return result
 
     def server_migrations_in_progress(self, server, types=None):
-        """In-progress migrations of a server: live ones only unless ``types`` widens it (seed 004)."""
+        """In-progress migrations of a server: live ones only unless ``types`` widens it (all-migration-types)."""
         types = types or (LIVE_MIGRATION,)
         return [m for m in self.state.migrations_by_instance.get(server.uuid, ())
                 if m.migration_type in types and m.status in IN_PROGRESS_BY_TYPE[m.migration_type]]

@@ -37,7 +37,7 @@ def os_migration(ctx, links, migration, show_hosts=True):
 
 
 def server_migration(ctx, migration, show_hosts=True, with_type=False):
-    """One ``GET /servers/{id}/migrations[/{mid}]`` item; ``with_type`` is seed 004's shape (type, no status)."""
+    """One ``GET /servers/{id}/migrations[/{mid}]`` item; ``with_type``: the extension's shape (type, no status)."""
     data = {
         "created_at": db_time(migration.created_at),
         "dest_compute": migration.dest_compute,
