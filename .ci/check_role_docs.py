@@ -1,4 +1,4 @@
-"""`ansible-doc -t role` must show every role's argument spec in full (issue 5, release hygiene).
+"""`ansible-doc -t role` must show every role's argument spec in full, so a released role documents itself.
 
 For each roles/<name>/meta/argument_specs.yml, asks ansible-doc for novaops.migration.<name> as JSON and checks
 that every entry point and every option of the spec is there with its description. Exits 1 with the gaps.
