@@ -46,13 +46,50 @@ def test_block_migration_on_cold_refused():
 
 
 def test_host_equal_source_host_refused():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         val.validate_migrate_options(live=True, host='compute-2', source_host='compute-2')
+    assert err.value.msg == ("host and source_host are both 'compute-2': a server cannot be migrated onto the host it "
+                             "is leaving.")
 
 
-def test_valid_options_pass():
-    val.validate_migrate_options(live=True, host='compute-2', force=True, block_migration='auto', source_host='compute-1')
-    val.validate_migrate_options(live=False)
+# Each valid combination sits next to a refused one: it passes only because of the option that differs.
+@pytest.mark.parametrize('options', [
+    dict(live=True, host='compute-2', force=True, block_migration='auto', source_host='compute-1'),
+    dict(live=False),
+    dict(live=False, host='compute-2', force=True),                     # force with a host, cold too
+    dict(live=False, host='compute-2', source_host='compute-1'),        # different hosts
+    dict(live=False, host='compute-1', source_host='compute-10'),       # compared exactly, not as prefixes
+    dict(live=True, block_migration='false'),                           # any block_migration on a live migration
+    dict(live=True, block_migration='true', source_host='compute-1'),
+    dict(live=False, force=False, server='web-1'),                      # force=false needs no host
+], ids=['live-all', 'cold-bare', 'cold-force-host', 'cold-host-source', 'prefix-hosts', 'live-block-false',
+        'live-block-true', 'no-force'])
+def test_valid_options_pass(options):
+    assert val.validate_migrate_options(**options) is None
+
+
+@pytest.mark.parametrize('options, message', [
+    (dict(live=False, force=True, source_host='compute-1'),
+     "force requires host: Nova refuses to bypass the scheduler without a named destination (HTTP 400 \"Can't "
+     "force to a non-provided destination\")."),
+    (dict(live=False, block_migration='false'),
+     'block_migration applies to live migration only; set live_migration=true or drop block_migration.'),
+    (dict(live=False, host='compute-1', source_host='compute-1'),
+     "host and source_host are both 'compute-1': a server cannot be migrated onto the host it is leaving."),
+    (dict(live=False, host=''),
+     'host is empty: an empty value usually means a template rendered empty (an undefined or blank variable). '
+     + val.TARGET_HINT + ' Nothing was changed.'),
+    (dict(live=False, source_host='  '),
+     "source_host is blank ('  '): an empty value usually means a template rendered empty (an undefined or blank "
+     "variable). " + val.SOURCE_HINT + ' Nothing was changed.'),
+    (dict(live=True, server=''),
+     'server is empty: an empty value usually means a template rendered empty (an undefined or blank variable). '
+     + val.SERVER_HINT + ' Nothing was changed.'),
+], ids=['force-source-only', 'cold-block-false', 'same-host', 'empty-host', 'blank-source', 'empty-server'])
+def test_invalid_options_next_to_the_valid_ones_are_refused(options, message):
+    with pytest.raises(ValidationError) as err:
+        val.validate_migrate_options(**options)
+    assert err.value.msg == message
 
 
 # ----- target host --------------------------------------------------------------
@@ -113,9 +150,37 @@ def test_pinned_az_outside_refused_unless_forced():
 
 # ----- server state -------------------------------------------------------------
 
+NOVA_STATUSES = ('ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'RESCUE', 'VERIFY_RESIZE', 'RESIZE', 'MIGRATING',
+                 'REVERT_RESIZE', 'REBUILD', 'REBOOT', 'HARD_REBOOT', 'BUILD', 'SHELVED', 'SOFT_DELETED', 'UNKNOWN')
+
+
 @pytest.mark.parametrize('live,status', [(False, 'ACTIVE'), (False, 'SHUTOFF'), (True, 'ACTIVE'), (True, 'PAUSED')])
 def test_migratable_states(live, status):
-    val.check_server_state(server(status=status), live)
+    assert val.check_server_state(server(status=status), live) is None
+    # The status is all that let it through: the other guards still apply to a server in that status.
+    with pytest.raises(ValidationError) as err:
+        val.check_server_state(server(status=status, task_state='powering-off'), live)
+    assert err.value.msg == 'Server web (s1) is busy (task_state powering-off); wait until the task has finished.'
+    with pytest.raises(ValidationError) as err:
+        val.check_server_state(server(status=status, locked=True), live)
+    assert err.value.msg == 'Server web (s1) is locked; unlock it before migrating.'
+    with pytest.raises(ValidationError) as err:
+        val.check_server_state(server(status=status, host=None), live)
+    assert err.value.msg == ('The compute host of server web (s1) is not visible; migrations need admin credentials '
+                             '(OS-EXT-SRV-ATTR:host).')
+
+
+@pytest.mark.parametrize('live', [False, True], ids=['cold', 'live'])
+@pytest.mark.parametrize('status', NOVA_STATUSES)
+def test_only_the_statuses_nova_migrates_pass(live, status):
+    allowed = ('ACTIVE', 'PAUSED') if live else ('ACTIVE', 'SHUTOFF')
+    if status in allowed:
+        assert val.check_server_state(server(status=status), live) is None
+        return
+    with pytest.raises(ValidationError) as err:
+        val.check_server_state(server(status=status), live)
+    assert err.value.msg.startswith('Cannot %s server web (s1) in status %s (allowed: %s).'
+                                    % ('live-migrate' if live else 'cold-migrate', status, ', '.join(allowed)))
 
 
 @pytest.mark.parametrize('live,status,hint', [
