@@ -56,8 +56,19 @@ def test_before_earlier_than_since_rejected():
 
 
 def test_offsets_compared_as_instants():
-    # 10:00+02:00 is 08:00Z, so before (09:00Z) is after since: valid
-    smi.validate_filters(params(changes_since='2026-01-01T10:00:00+02:00', changes_before='2026-01-01T09:00:00Z'))
+    # 10:00+02:00 is 08:00Z, so before (09:00Z) is after since: valid, and each keeps its own offset.
+    f = smi.validate_filters(params(changes_since='2026-01-01T10:00:00+02:00', changes_before='2026-01-01T09:00:00Z'))
+    assert f == {'changes_since': '2026-01-01T10:00:00+02:00', 'changes_before': '2026-01-01T09:00:00+00:00'}
+    assert smi.query_params(f) == {'changes-since': '2026-01-01T10:00:00+02:00',
+                                   'changes-before': '2026-01-01T09:00:00+00:00'}
+    # The same instant on both sides is not "earlier".
+    f = smi.validate_filters(params(changes_since='2026-01-01T10:00:00+02:00', changes_before='2026-01-01T08:00:00Z'))
+    assert f == {'changes_since': '2026-01-01T10:00:00+02:00', 'changes_before': '2026-01-01T08:00:00+00:00'}
+    # 09:00+02:00 is 07:00Z, an hour before since (08:00Z), although its clock time reads later.
+    with pytest.raises(ValidationError) as err:
+        smi.validate_filters(params(changes_since='2026-01-01T08:00:00Z', changes_before='2026-01-01T09:00:00+02:00'))
+    assert err.value.msg == ('changes_before (2026-01-01T09:00:00+02:00) is earlier than changes_since '
+                             '(2026-01-01T08:00:00Z); nothing could match.')
 
 
 def test_limit_must_be_positive():
