@@ -199,6 +199,24 @@ def test_below_2_96_servers_stay_in_their_zone():
     doc.pop('pinned_availability_zone')
     plan = evac.plan_evacuation('compute-1', hosts, [doc])
     assert not plan['ok']
+    # Refused for the zone (not for capacity: compute-3 has room), and the zone assumed is the server's own.
+    assert plan['errors'] == ["No enabled compute host in availability zone 'nova' can receive the servers pinned "
+                              "to it: old."]
+    [entry] = plan['actions']
+    assert (entry['pinned_availability_zone'], entry['allowed_zone'], entry['expected_destination']) == ('nova', 'nova', None)
+    assert plan['capacity']['unplaced'] == ['old']
+    # A server already in az2 stays in az2, where compute-3 takes it.
+    doc = server('old-az2', az='az2')
+    doc.pop('pinned_availability_zone')
+    plan = evac.plan_evacuation('compute-1', hosts, [doc])
+    assert plan['ok'], plan['errors']
+    assert [(e['name'], e['allowed_zone'], e['expected_destination']) for e in plan['actions']] == [
+        ('old-az2', 'az2', 'compute-3')]
+    # From 2.96 a null pinned_availability_zone means unpinned: the same server may cross zones.
+    plan = evac.plan_evacuation('compute-1', hosts, [server('new', pinned=None)])
+    assert plan['ok'], plan['errors']
+    assert [(e['name'], e['allowed_zone'], e['expected_destination']) for e in plan['actions']] == [
+        ('new', None, 'compute-3')]
 
 
 def test_no_other_enabled_host():
