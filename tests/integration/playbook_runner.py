@@ -64,15 +64,16 @@ def environment(workdir, clouds_yaml=None):
     return env
 
 
-def run_playbook(workdir, playbook, clouds_yaml=None, extra_vars=None, verbosity=0, timeout=180):
+def run_playbook(workdir, playbook, clouds_yaml=None, extra_vars=None, verbosity=0, timeout=180, env=None, args=()):
     """Run ``playbook`` (YAML text) in ``workdir``; the play may write its registered results to ``results_path``."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "playbook.yml"
     path.write_text(playbook, encoding="utf-8")
     results = workdir / "results.json"
-    env = environment(workdir, clouds_yaml)
-    command = [ansible_playbook(), str(path), "-e", json.dumps(dict(extra_vars or {}, results_path=str(results)))]
+    env = dict(environment(workdir, clouds_yaml), **(env or {}))
+    command = [ansible_playbook(), str(path), "-e", json.dumps(dict(extra_vars or {}, results_path=str(results))),
+               *args]
     if verbosity:
         command.append("-" + "v" * verbosity)
     proc = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout, check=False)
