@@ -62,6 +62,15 @@ options:
       - When unset, openstacksdk uses the E(OS_CLOUD) environment variable, or the E(OS_*)
         authentication variables (as exported by AWX/AAP OpenStack credentials).
     type: raw
+  connect_retries:
+    description:
+      - How many times each request is tried again when the endpoint cannot be reached (connection refused or
+        reset, as while an API restarts behind its load balancer), with exponential backoff from half a second
+        (keystoneauth's own retry). V(0) turns it off.
+      - Applies to every request, the Keystone token request and version discovery included; a C(connect_retries)
+        set in clouds.yaml wins for the service APIs.
+    type: int
+    default: 5
   interface:
     description:
       - Which endpoint interface of the service catalog to use.
@@ -84,6 +93,18 @@ options:
       - Path of a file to which openstacksdk writes its log (including HTTP requests at V(DEBUG)).
       - Its directory must exist and be writable by the user running the module.
     type: str
+  status_code_retries:
+    description:
+      - How many times each request is tried again after a transient answer (HTTP 429, 502, 503 or 504), with
+        exponential backoff from half a second, or after the delay a C(Retry-After) header asks for (keystoneauth's
+        own retry). V(0) turns it off.
+      - A POST that may have reached Nova (a 502 or 504 from a gateway) is not repeated, so an action is never sent
+        twice; only 429 and 503, which say the request was not processed, are retried for a POST. The token request
+        is retried on all four.
+      - Applies to every request, the Keystone token request and version discovery included; a
+        C(status_code_retries) set in clouds.yaml wins for the service APIs.
+    type: int
+    default: 5
   timeout:
     description:
       - How many seconds to wait in total for the requested change to finish (the migration,

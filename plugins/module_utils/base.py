@@ -24,6 +24,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient, sdk_proxy
 from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError, ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.retries import retry_transient_failures
 
 SDK_IMPORT_ERROR = None
 
@@ -110,11 +111,13 @@ def openstack_argument_spec():
         client_cert=dict(type='str', aliases=['cert']),
         client_key=dict(type='str', no_log=True, aliases=['key']),
         cloud=dict(type='raw'),
+        connect_retries=dict(type='int', default=5),
         interface=dict(type='str', default='public', choices=['admin', 'internal', 'public'],
                        aliases=['endpoint_type']),
         region_name=dict(type='str'),
         sdk_log_level=dict(type='str', default='INFO', choices=['INFO', 'DEBUG']),
         sdk_log_path=dict(type='str'),
+        status_code_retries=dict(type='int', default=5),
         timeout=dict(type='int', default=1800),
         validate_certs=dict(type='bool', aliases=['verify']),
         wait=dict(type='bool', default=True),
@@ -167,6 +170,9 @@ def validate_connection_options(params):
         raise ValidationError('cloud must be the name of a cloud in clouds.yaml (a string) or a dictionary holding a '
                               'whole cloud configuration, not %s. For several clouds, run the task once per cloud.'
                               % _kind(cloud))
+    for name in ('connect_retries', 'status_code_retries'):
+        if (params.get(name) or 0) < 0:
+            raise ValidationError('%s must be 0 (no retries) or more, not %s.' % (name, params.get(name)))
     timeout = params.get('api_timeout')
     if timeout is not None and timeout <= 0:
         raise ValidationError('api_timeout must be a positive number of seconds (the longest one HTTP request may '
@@ -345,6 +351,8 @@ class NovaOpsModule(object):
         kwargs = connect_kwargs(self.params)
         step, self.step = self.step, 'connecting to the cloud'
         self._conn = self.sdk.connect(app_name='novaops.migration', **kwargs)
+        retry_transient_failures(self._conn.session, self.params.get('connect_retries'),
+                                 self.params.get('status_code_retries'))
         self.step = step
         return self._conn
 
