@@ -19,11 +19,7 @@ number of requests is counted so modules can report their cost.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-try:
-    from urllib.parse import quote, urlencode, urlparse, parse_qs
-except ImportError:  # pragma: no cover - Python 2 is not supported, keep pylint/import sanity quiet
-    from urllib import quote, urlencode  # type: ignore
-    from urlparse import urlparse, parse_qs  # type: ignore
+from urllib.parse import parse_qs, quote, urlencode, urlparse
 
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 

@@ -10,7 +10,6 @@ from ansible_collections.novaops.migration.plugins.module_utils import microvers
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
 
 RESOURCE_CLASSES = (('vcpus', 'VCPU'), ('memory_mb', 'MEMORY_MB'), ('disk_gb', 'DISK_GB'))
-PLACEMENT_VERSION = '1.0'
 
 
 def normalize_service(service):

@@ -1,74 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, novaops.migration contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Nova migration records: normalization, status sets, and lookup.
-
-Status vocabulary: nova-api.md section 4.5; in-progress sets: seed 004
-(list-show-all-server-migration-types) plus ``accepted`` for live
-migrations (section 4.3, the conductor creates the record as accepted).
-"""
+"""Nova migration records: normalization and lookup (the status vocabulary is in nova.py)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
-
-# Nova's migration_type values.
-COLD = 'migration'
-RESIZE = 'resize'
-LIVE = 'live-migration'
-EVACUATION = 'evacuation'
-NOVA_TYPES = (COLD, RESIZE, LIVE, EVACUATION)
-
-# Friendlier names (python-openstackclient's --type vocabulary).
-TYPE_NAMES = {COLD: 'cold-migration', RESIZE: 'resize', LIVE: 'live-migration', EVACUATION: 'evacuation'}
-TYPE_ALIASES = {'cold-migration': COLD, 'cold': COLD, 'live': LIVE}
-
-_COLD_IN_PROGRESS = frozenset(['pre-migrating', 'migrating', 'post-migrating', 'confirming', 'reverting'])
-IN_PROGRESS = {
-    COLD: _COLD_IN_PROGRESS,
-    RESIZE: _COLD_IN_PROGRESS,
-    EVACUATION: frozenset(['accepted', 'pre-migrating']),
-    LIVE: frozenset(['accepted', 'queued', 'preparing', 'running', 'post-migrating']),
-}
-# Statuses where Nova lists a live migration under /servers/{id}/migrations.
-LIVE_LISTED = frozenset(['queued', 'preparing', 'running', 'post-migrating'])
-# Live migration statuses an abort accepts (2.24: running; 2.65: also queued/preparing).
-ABORTABLE = frozenset(['running'])
-ABORTABLE_2_65 = frozenset(['queued', 'preparing', 'running'])
-
-AWAITING_CONFIRM = frozenset(['finished'])
-SUCCESS = {
-    COLD: frozenset(['confirmed']),
-    RESIZE: frozenset(['confirmed']),
-    LIVE: frozenset(['completed']),
-    EVACUATION: frozenset(['done', 'completed']),
-}
-FAILURE = frozenset(['error', 'failed', 'cancelled'])
-REVERTED = frozenset(['reverted'])
-ANY_IN_PROGRESS = frozenset().union(*IN_PROGRESS.values())
-
-# Statuses only one migration type uses (equal flavors): enough to tell the
-# type on microversions below 2.23, which do not show migration_type.
-_TYPE_ONLY_STATUSES = (
-    (COLD, frozenset(['migrating', 'finished', 'confirming', 'confirmed', 'reverting', 'reverted'])),
-    (LIVE, frozenset(['queued', 'preparing', 'running', 'cancelled'])),
-    (EVACUATION, frozenset(['done'])),
-)
 
 _COUNTERS = ('memory_total_bytes', 'memory_processed_bytes', 'memory_remaining_bytes',
              'disk_total_bytes', 'disk_processed_bytes', 'disk_remaining_bytes')
-
-
-def nova_type(value):
-    """Map a user supplied type (Nova name or alias such as ``cold-migration``) to Nova's name, or None."""
-    if value is None:
-        return None
-    value = str(value).strip().lower()
-    if value in NOVA_TYPES:
-        return value
-    return TYPE_ALIASES.get(value)
 
 
 def derive_type(record):
@@ -82,29 +25,12 @@ def derive_type(record):
         return value
     old, new = record.get('old_instance_type_id'), record.get('new_instance_type_id')
     if old is not None and new is not None and old != new:
-        return RESIZE
+        return nova.RESIZE
     status = record.get('status')
-    for mtype, statuses in _TYPE_ONLY_STATUSES:
+    for mtype, statuses in nova.TYPE_ONLY_STATUSES:
         if status in statuses:
             return mtype
     return None
-
-
-def is_in_progress(migration_type, status):
-    if migration_type in IN_PROGRESS:
-        return status in IN_PROGRESS[migration_type]
-    return status in ANY_IN_PROGRESS
-
-
-def is_unfinished(migration_type, status):
-    """In progress, or a cold migration or resize ``finished`` and waiting for confirmation (server VERIFY_RESIZE).
-
-    Nova does not count the wait for confirmation as in progress, yet the move is not over: the server holds
-    resources on both hosts until it is confirmed or reverted.
-    """
-    if is_in_progress(migration_type, status):
-        return True
-    return migration_type in (COLD, RESIZE, None) and status in AWAITING_CONFIRM
 
 
 def normalize(record):
@@ -118,16 +44,16 @@ def normalize(record):
     mtype = derive_type(record)
     if mtype is None and 'server_uuid' in record:
         # /servers/{id}/migrations only ever lists live migrations.
-        mtype = LIVE
+        mtype = nova.LIVE
     status = record.get('status')
     result = {
         'id': record.get('id'),
         'uuid': record.get('uuid'),
         'migration_type': mtype,
-        'type': TYPE_NAMES.get(mtype, mtype),
+        'type': nova.TYPE_NAMES.get(mtype, mtype),
         'status': status,
-        'in_progress': is_in_progress(mtype, status),
-        'unfinished': is_unfinished(mtype, status),
+        'in_progress': nova.is_in_progress(mtype, status),
+        'unfinished': nova.is_unfinished(mtype, status),
         'server_id': record.get('instance_uuid') or record.get('server_uuid'),
         'source_compute': record.get('source_compute'),
         'source_node': record.get('source_node'),
@@ -194,12 +120,6 @@ def list_for_server(api, versions, server_id, migration_type=None):
     if migration_type:
         result = [m for m in result if m['migration_type'] in (None, migration_type)]
     return sorted(result, key=sort_key, reverse=True)
-
-
-def latest_for_server(api, versions, server_id, migration_type=None):
-    """The newest migration record of a server, or None."""
-    records = list_for_server(api, versions, server_id, migration_type=migration_type)
-    return records[0] if records else None
 
 
 def live_in_progress(api, versions, server_id):

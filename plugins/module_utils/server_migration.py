@@ -17,6 +17,7 @@ import contextlib
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action, url_path
 from ansible_collections.novaops.migration.plugins.module_utils.cold_force import FORCE_REJECTED_HINT, cold_force_accepted
@@ -31,11 +32,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.hosts import lis
 from ansible_collections.novaops.migration.plugins.module_utils.servers import action_failure_reason, find_server, get_server
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import expected_schedule, wait_until
 
-# Nova refuses a confirmResize with 400 ("Instance has not been resized.") once the record has left 'finished', and
-# with 409 once the server has left VERIFY_RESIZE: what the module sees when the cloud (resize_confirm_window) or
-# another run confirmed first.
-CONFIRM_REFUSED = (400, 409)
-CONFIRMED_ELSEWHERE = frozenset(['confirming', 'confirmed'])
 BY_SOMEONE_ELSE = 'the cloud or someone else'
 
 # Options of one migration, with server_migrate's defaults.
@@ -244,7 +240,7 @@ class ServerMigration(object):
             decision = val.decide_migrate(server, host, source_host, p['confirm'], latest)
             self.migration = decision.migration
             if decision.action == val.MIGRATE and waited and not host and not source_host \
-                    and latest.get('status') in mig.SUCCESS.get(latest.get('migration_type'), ()):
+                    and latest.get('status') in nova.SUCCESS.get(latest.get('migration_type'), ()):
                 # The migration we waited for already moved the server: that is the requested outcome.
                 decision = val.Decision(val.NOOP, 'migration %s moved the server to %s'
                                         % (latest.get('id'), server.host), latest)
@@ -268,7 +264,7 @@ class ServerMigration(object):
             if decision.action == val.WAIT:
                 self.action = val.WAIT
                 if self.session.check_mode:
-                    predicted = decision.migration.get('migration_type') == mig.COLD and p['confirm']
+                    predicted = decision.migration.get('migration_type') == nova.COLD and p['confirm']
                     return self._finish('Would wait for %s%s.' % (decision.reason, ' and confirm it' if predicted else ''),
                                         predicted)
                 if not p['wait']:
@@ -291,7 +287,7 @@ class ServerMigration(object):
         """
         server, host, source_host = self.before, self.params['host'], self.params['source_host']
         return (self.watermark is not None and server.settled
-                and server.status in val.COLD_STATUSES + val.LIVE_STATUSES
+                and server.status in nova.COLD_MIGRATABLE + nova.LIVE_MIGRATABLE
                 and (not source_host or server.host == source_host)
                 and (not host or server.host != host))
 
@@ -364,7 +360,7 @@ class ServerMigration(object):
         # Until our own record is read, any record held is an earlier migration's: keeping it would let an old
         # error fail this run, or make the confirm check and report the old record.
         self.migration = None
-        mtype = mig.LIVE if live else mig.COLD
+        mtype = nova.LIVE if live else nova.COLD
 
         if not p['wait']:
             self._get()
@@ -385,7 +381,7 @@ class ServerMigration(object):
         def fetch():
             server = self._get()
             if server.status != 'MIGRATING' and not server.task_state:
-                self.migration = self._ours(mig.LIVE) or self.migration
+                self.migration = self._ours(nova.LIVE) or self.migration
             return server
 
         def done(server):
@@ -395,7 +391,7 @@ class ServerMigration(object):
         def failed(server):
             if server.status == 'ERROR':
                 return 'Live migration of server %s failed: the server went to ERROR.' % server.label
-            if self.migration and self.migration.get('status') in mig.FAILURE:
+            if self.migration and self.migration.get('status') in nova.FAILURE:
                 return 'Live migration of server %s from %s failed.' % (server.label, self.before.host)
             return None
 
@@ -416,7 +412,7 @@ class ServerMigration(object):
             # migration record is read only when the server looks settled
             # elsewhere (failure, or a cloud that auto-confirms).
             if server.status not in ('RESIZE', 'VERIFY_RESIZE') and not server.task_state:
-                self.migration = self._ours(mig.COLD) or self.migration
+                self.migration = self._ours(nova.COLD) or self.migration
             return server
 
         def done(server):
@@ -428,12 +424,12 @@ class ServerMigration(object):
                 return False
             if self.migration.get('status') == 'confirmed':
                 return server.status == expected
-            return self.migration.get('status') not in mig.AWAITING_CONFIRM
+            return self.migration.get('status') not in nova.AWAITING_CONFIRM
 
         def failed(server):
             if server.status == 'ERROR':
                 return 'Cold migration of server %s failed: the server went to ERROR.' % server.label
-            if self.migration and self.migration.get('status') in mig.FAILURE | mig.REVERTED:
+            if self.migration and self.migration.get('status') in nova.FAILURE | nova.REVERTED:
                 return 'Cold migration of server %s from %s failed.' % (server.label, self.before.host)
             return None
 
@@ -442,11 +438,11 @@ class ServerMigration(object):
             # Auto-confirmed by the cloud (resize_confirm_window > 0) or ended without moving.
             return self._verify_cold(host, True, expected, 'cold-migrated (confirmed by the cloud)')
         if self.current.host == self.before.host or (host and self.current.host != host):
-            self.migration = self._ours(mig.COLD) or self.migration
+            self.migration = self._ours(nova.COLD) or self.migration
             raise self._failure('Cold migration of server %s ended in VERIFY_RESIZE on %s, expected %s; not confirming.'
                                 % (self.before.label, self.current.host, host or 'another host than %s' % self.before.host))
         if not self.params['confirm']:
-            self.migration = self._ours(mig.COLD) or self.migration
+            self.migration = self._ours(nova.COLD) or self.migration
             problems = val.cold_result_problems(self.before, self.current, self.migration, host, confirmed=False,
                                                 expected_status=expected)
             if problems:
@@ -459,7 +455,7 @@ class ServerMigration(object):
 
     def _cold_record(self, mid, ours):
         """The cold migration record ``mid`` or, when not known yet, the newest one (created by this run when ``ours``)."""
-        records = self._records(mig.COLD)
+        records = self._records(nova.COLD)
         if mid is not None:
             return mig.by_id(records, mid)
         return mig.newest([r for r in records if not ours or self._is_new(r)])
@@ -475,13 +471,13 @@ class ServerMigration(object):
         try:
             sdk_action(self.compute.confirm_server_resize, self.before.id)
         except Exception as exc:  # pylint: disable=broad-except
-            if getattr(exc, 'status_code', None) not in CONFIRM_REFUSED:
+            if getattr(exc, 'status_code', None) not in nova.CONFIRM_REFUSED:
                 raise
             self.step = 'reading the server after the refused confirmation'
             self._get()
             self.migration = self._cold_record(migration['id'] if migration else None, ours) or self.migration
             status = self.migration.get('status') if self.migration else None
-            if status in CONFIRMED_ELSEWHERE:
+            if status in nova.CONFIRMED_ELSEWHERE:
                 self.step = None
                 return False
             if status in ('reverting', 'reverted'):
@@ -523,7 +519,7 @@ class ServerMigration(object):
         def failed(server):
             if server.status == 'ERROR':
                 return 'Confirming the migration of server %s failed: the server went to ERROR.' % server.label
-            if self.migration and self.migration.get('status') in mig.FAILURE | mig.REVERTED:
+            if self.migration and self.migration.get('status') in nova.FAILURE | nova.REVERTED:
                 return 'Confirming migration %s of server %s failed.' % (self.migration.get('id'), server.label)
             return None
 

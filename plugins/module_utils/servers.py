@@ -19,7 +19,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
 REGEX_SPECIALS = set('.^$*+?{}[]\\|()')
 
-POWER_STATES = {0: 'NOSTATE', 1: 'RUNNING', 3: 'PAUSED', 4: 'SHUTDOWN', 6: 'CRASHED', 7: 'SUSPENDED'}
 
 
 @dataclass(frozen=True)

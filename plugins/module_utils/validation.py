@@ -15,13 +15,10 @@ import collections
 import datetime
 import difflib
 
-from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.servers import looks_like_uuid
 
-COLD_STATUSES = ('ACTIVE', 'SHUTOFF')
-LIVE_STATUSES = ('ACTIVE', 'PAUSED')
-COMPUTE_BINARY = 'nova-compute'
 
 # Actions decided by decide_migrate().
 NOOP = 'none'
@@ -148,11 +145,11 @@ def validate_migrate_options(live, host=None, force=False, block_migration=None,
                               'leaving.' % host)
 
 
-def compute_services(services, binary=COMPUTE_BINARY):
+def compute_services(services, binary=nova.COMPUTE_BINARY):
     return [s for s in services if s.get('binary') == binary]
 
 
-def find_service(services, host, binary=COMPUTE_BINARY):
+def find_service(services, host, binary=nova.COMPUTE_BINARY):
     """Exact host match (never substring: compute-1 does not match compute-10)."""
     for service in services:
         if service.get('host') == host and service.get('binary') == binary:
@@ -245,7 +242,7 @@ def check_server_state(server, live):
     if server.status == 'SHELVED_OFFLOADED':
         raise ValidationError('Server %s is SHELVED_OFFLOADED and runs on no host; unshelve it instead of migrating.'
                               % server.label)
-    allowed = LIVE_STATUSES if live else COLD_STATUSES
+    allowed = nova.LIVE_MIGRATABLE if live else nova.COLD_MIGRATABLE
     if server.status not in allowed:
         hint = ''
         if live and server.status == 'SHUTOFF':
@@ -282,7 +279,7 @@ def decide_migrate(server, host=None, source_host=None, confirm=True, latest=Non
     """
     if latest is not None and latest.get('in_progress'):
         mtype = latest.get('migration_type')
-        if mtype in (mig.RESIZE, mig.EVACUATION):
+        if mtype in (nova.RESIZE, nova.EVACUATION):
             raise ValidationError(
                 'Server %s has a %s in progress (migration %s, status %s); not touching it.'
                 % (server.label, mtype, latest.get('id'), latest.get('status')), migration=latest)
@@ -301,7 +298,7 @@ def decide_migrate(server, host=None, source_host=None, confirm=True, latest=Non
                         % (latest.get('id'), latest.get('status')), latest)
 
     if server.status == 'VERIFY_RESIZE':
-        if latest is None or latest.get('migration_type') != mig.COLD or latest.get('status') not in mig.AWAITING_CONFIRM:
+        if latest is None or latest.get('migration_type') != nova.COLD or latest.get('status') not in nova.AWAITING_CONFIRM:
             raise ValidationError(
                 'Server %s is in VERIFY_RESIZE after a resize, not a cold migration; confirm or revert that resize '
                 'first.' % server.label, migration=latest)

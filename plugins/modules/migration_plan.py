@@ -311,7 +311,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import No
 from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
 from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers
 
-V_PINNED_AZ = (2, 96)
 
 
 def refreshed_services(hosts, services):
@@ -358,7 +357,7 @@ class MigrationPlanModule(NovaOpsModule):
         self.validate_options()
         versions = self.versions
         read_version = mv.choose_server_read(versions)
-        self.pinned_known = mv.parse(read_version) >= V_PINNED_AZ
+        self.pinned_known = mv.parse(read_version) >= mv.V_PINNED_AZ
         self.read_version = read_version
         options = dict(
             target_hosts=p['target_hosts'],

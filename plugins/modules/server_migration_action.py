@@ -129,6 +129,7 @@ elapsed:
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
@@ -188,7 +189,7 @@ TABLES = {'confirm': CONFIRM_TABLE, 'revert': REVERT_TABLE, 'abort': ABORT_TABLE
 # After Nova refused a confirm or revert (400 once the record has left 'finished', 409 once the server has left
 # VERIFY_RESIZE), the record statuses that show someone else did it first: the cloud's resize_confirm_window, or
 # another run.  The same end state is then waited for and verified.
-DONE_ELSEWHERE = {'confirm': frozenset(['confirming', 'confirmed']), 'revert': frozenset(['reverting', 'reverted'])}
+DONE_ELSEWHERE = {'confirm': nova.CONFIRMED_ELSEWHERE, 'revert': nova.REVERTED_ELSEWHERE}
 BY_SOMEONE_ELSE = {'confirm': 'the cloud or someone else', 'revert': 'someone else'}
 PAST = {'confirm': 'confirmed', 'revert': 'reverted', 'abort': 'aborted', 'force_complete': 'force completed'}
 # Cold states in progress before the record reaches 'finished': wait for them.
@@ -277,19 +278,19 @@ class ServerMigrationActionModule(NovaOpsModule):
             if found is None:
                 raise ResourceNotFound('Migration %s not found for server %s.' % (wanted, self.before.id),
                                        migration_id=wanted)
-            kinds = (mig.COLD, mig.RESIZE) if action in ('confirm', 'revert') else (mig.LIVE,)
+            kinds = (nova.COLD, nova.RESIZE) if action in ('confirm', 'revert') else (nova.LIVE,)
             if found.get('migration_type') not in kinds:
                 raise ValidationError('Migration %s is a %s; %s applies to %s only.'
                                       % (wanted, found.get('migration_type'), action, ' or '.join(kinds)),
                                       migration=found)
             return found
         if action in ('confirm', 'revert'):
-            cold = [r for r in records if r.get('migration_type') in (mig.COLD, mig.RESIZE)]
+            cold = [r for r in records if r.get('migration_type') in (nova.COLD, nova.RESIZE)]
             found = mig.newest(cold)
             if found is None:
                 raise ResourceNotFound('Server %s has no cold migration or resize to %s.' % (self.before.id, action))
             return found
-        live = [r for r in records if r.get('migration_type') == mig.LIVE]
+        live = [r for r in records if r.get('migration_type') == nova.LIVE]
         found = mig.newest([r for r in live if r.get('in_progress')]) or mig.newest(live)
         if found is None:
             raise ResourceNotFound('Server %s has no live migration to %s.' % (self.before.id, action.replace('_', ' ')))
@@ -381,7 +382,7 @@ class ServerMigrationActionModule(NovaOpsModule):
             status = self.migration.get('status')
             if action in ('confirm', 'revert') and status == 'error':
                 return '%s of migration %s failed (status error).' % (action, mid)
-            if action == 'force_complete' and status in mig.FAILURE:
+            if action == 'force_complete' and status in nova.FAILURE:
                 return 'Force complete of migration %s ended in status %s.' % (mid, status)
             if action == 'abort' and status in ('error', 'failed', 'completed'):
                 return 'Abort of migration %s did not cancel it: it ended in status %s.' % (mid, status)
@@ -414,7 +415,7 @@ class ServerMigrationActionModule(NovaOpsModule):
                 mv.choose_server_migrations(self.versions, 'force_complete')  # CloudTooOld below 2.22
                 sdk_action(self.compute.force_complete_server_migration, mid, sid)
         except Exception as exc:  # pylint: disable=broad-except
-            if action not in DONE_ELSEWHERE or getattr(exc, 'status_code', None) not in (400, 409):
+            if action not in DONE_ELSEWHERE or getattr(exc, 'status_code', None) not in nova.CONFIRM_REFUSED:
                 raise
             step, self.step = self.step, 'reading the migration after the refused %s' % action
             self._get()

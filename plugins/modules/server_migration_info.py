@@ -224,6 +224,7 @@ microversion:
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
@@ -241,10 +242,10 @@ def validate_filters(params):
     filters = {}
     mtype = params.get('migration_type')
     if mtype is not None:
-        filters['migration_type'] = mig.nova_type(mtype)
+        filters['migration_type'] = nova.nova_type(mtype)
         if filters['migration_type'] is None:
             raise ValidationError('Unknown migration_type %r; use one of %s.'
-                                  % (mtype, ', '.join([*mig.NOVA_TYPES, 'cold-migration'])))
+                                  % (mtype, ', '.join([*nova.NOVA_TYPES, 'cold-migration'])))
     since = before = None
     if params.get('changes_since') is not None:
         since = val.parse_iso8601(params['changes_since'], 'changes_since')
@@ -370,7 +371,7 @@ class ServerMigrationInfoModule(NovaOpsModule):
 
     def _add_progress(self, server, records):
         """Merge live-migration progress counters from /servers/{id}/migrations."""
-        live = [r for r in records if r.get('migration_type') == mig.LIVE and r.get('status') in mig.LIVE_LISTED]
+        live = [r for r in records if r.get('migration_type') == nova.LIVE and r.get('status') in nova.LIVE_LISTED]
         if not live or self.versions.max < mv.V_SERVER_MIGRATIONS:
             return
         try:

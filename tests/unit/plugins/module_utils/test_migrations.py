@@ -5,6 +5,7 @@ __metaclass__ = type
 
 import pytest
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient
 from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions
 from ansible_collections.novaops.migration.tests.unit import sdk_fake
@@ -40,7 +41,7 @@ def test_server_migrations_items_are_live():
     assert 'memory_total_bytes' not in mig.normalize(rec())
 
 
-# Seed 004 in-progress sets, plus accepted for live (conductor) and confirming/reverting.
+# Nova's in-progress sets, plus accepted for live (the conductor creates the record so) and confirming/reverting.
 @pytest.mark.parametrize('mtype,status,expected', [
     ('migration', 'pre-migrating', True), ('migration', 'migrating', True), ('migration', 'post-migrating', True),
     ('migration', 'confirming', True), ('migration', 'reverting', True), ('migration', 'finished', False),
@@ -54,21 +55,21 @@ def test_server_migrations_items_are_live():
     ('live-migration', 'error', False), ('live-migration', 'migrating', False),
 ])
 def test_in_progress_sets(mtype, status, expected):
-    assert mig.is_in_progress(mtype, status) is expected
+    assert nova.is_in_progress(mtype, status) is expected
     assert mig.normalize(rec(migration_type=mtype, status=status))['in_progress'] is expected
 
 
 def test_unknown_type_uses_union():
-    assert mig.is_in_progress(None, 'queued') is True
-    assert mig.is_in_progress(None, 'finished') is False
+    assert nova.is_in_progress(None, 'queued') is True
+    assert nova.is_in_progress(None, 'finished') is False
 
 
 def test_nova_type_aliases():
-    assert mig.nova_type('cold-migration') == 'migration'
-    assert mig.nova_type('Live-Migration') == 'live-migration'
-    assert mig.nova_type('migration') == 'migration'
-    assert mig.nova_type('teleport') is None
-    assert mig.nova_type(None) is None
+    assert nova.nova_type('cold-migration') == 'migration'
+    assert nova.nova_type('Live-Migration') == 'live-migration'
+    assert nova.nova_type('migration') == 'migration'
+    assert nova.nova_type('teleport') is None
+    assert nova.nova_type(None) is None
 
 
 def test_newest_by_created_at_then_id():
@@ -128,7 +129,7 @@ def test_list_for_server_uses_os_migrations_and_refilters():
     records = mig.list_for_server(api, versions, 's1')
     assert [r['id'] for r in records] == [3, 1]
     assert api.calls[0] == ('/os-migrations', '2.59', {'instance_uuid': 's1'})
-    latest = mig.latest_for_server(api, versions, 's1', migration_type='live-migration')
+    latest = mig.list_for_server(api, versions, 's1', migration_type='live-migration')[0]
     assert latest['id'] == 1
     assert api.calls[-1][2] == {'instance_uuid': 's1', 'migration_type': 'live-migration'}
 
@@ -148,7 +149,7 @@ def test_list_for_server_fills_type_from_filter_below_2_23():
     record.pop('migration_type')
     versions = ComputeVersions((2, 1), (2, 20))
     api = fake_api([record], versions)
-    latest = mig.latest_for_server(api, versions, 's1', migration_type='live-migration')
+    latest = mig.list_for_server(api, versions, 's1', migration_type='live-migration')[0]
     assert latest['id'] == 7 and latest['migration_type'] == 'live-migration'
     assert latest['in_progress'] is False
     assert api.calls[0][1] == '2.20'
