@@ -41,7 +41,7 @@ _value:
 
 import datetime
 
-from ansible_collections.novaops.migration.plugins.module_utils.evacuation import make_marker
+from ansible_collections.novaops.migration.plugins.module_utils.planning.marker import make_marker
 
 
 def evacuation_marker(fields):

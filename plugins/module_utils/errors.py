@@ -66,3 +66,7 @@ class WaitFailed(NovaOpsError):
     def __init__(self, msg, last_state=None, **data):
         super(WaitFailed, self).__init__(msg, **data)
         self.last_state = last_state
+
+
+class PlanError(ValidationError):
+    """A planning request is malformed (a bad filter expression, a report of another host); nothing has changed."""

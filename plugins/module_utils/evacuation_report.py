@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.novaops.migration.plugins.module_utils.evacuation import parse_marker
+from ansible_collections.novaops.migration.plugins.module_utils.planning.marker import parse_marker
 
 REPORT_VERSION = 1
 MOVING = ('cold', 'live', 'resume')

@@ -20,6 +20,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import migration
 from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action, url_path
+from ansible_collections.novaops.migration.plugins.module_utils.error_report import describe_exception
 from ansible_collections.novaops.migration.plugins.module_utils.cold_force import FORCE_REJECTED_HINT, cold_force_accepted
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     MigrationFailed,
@@ -108,8 +109,6 @@ class ServerMigration(object):
             return False, self.failure_result(exc)
 
     def failure_result(self, exc):
-        # Imported here: base imports AnsibleModule, which this file does not need otherwise.
-        from ansible_collections.novaops.migration.plugins.module_utils.base import describe_exception
         # The session's step is set only while it connects or discovers versions, and names the finer failure.
         step = self.session.step or self.step
         msg, data = describe_exception(exc, None if isinstance(exc, NovaOpsError) else step)

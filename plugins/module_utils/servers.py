@@ -20,7 +20,6 @@ UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA
 REGEX_SPECIALS = set('.^$*+?{}[]\\|()')
 
 
-
 @dataclass(frozen=True)
 class ServerView(object):
     """What the migration logic needs to know about a server."""

@@ -299,7 +299,15 @@ import datetime
 import socket
 
 from ansible_collections.novaops.migration.plugins.module_utils import controller_watch as cw
-from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
+from ansible_collections.novaops.migration.plugins.module_utils.planning import capacity
+from ansible_collections.novaops.migration.plugins.module_utils.planning import classification
+from ansible_collections.novaops.migration.plugins.module_utils.planning import evacuation_plan
+from ansible_collections.novaops.migration.plugins.module_utils.planning import host_state
+from ansible_collections.novaops.migration.plugins.module_utils.planning import marker
+from ansible_collections.novaops.migration.plugins.module_utils.planning import records
+from ansible_collections.novaops.migration.plugins.module_utils.planning import restore_plan
+from ansible_collections.novaops.migration.plugins.module_utils.planning import server_document
+from ansible_collections.novaops.migration.plugins.module_utils.planning import server_filter
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
@@ -307,10 +315,9 @@ from ansible_collections.novaops.migration.plugins.module_utils import validatio
 from ansible_collections.novaops.migration.plugins.module_utils.api import url_path
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.cold_force import FORCE_REJECTED_HINT, cold_force_accepted
-from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError, ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError
 from ansible_collections.novaops.migration.plugins.module_utils.host_facts import read_host_facts
 from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers
-
 
 
 def refreshed_services(hosts, services):
@@ -333,8 +340,8 @@ class MigrationPlanModule(NovaOpsModule):
     argument_spec = dict(
         assume_enabled=dict(type='bool', default=False),
         capacity_check=dict(type='bool', default=True),
-        capacity_resources=dict(type='list', elements='str', choices=list(evac.RESOURCES),
-                                default=list(evac.RESOURCES)),
+        capacity_resources=dict(type='list', elements='str', choices=list(capacity.RESOURCES),
+                                default=list(capacity.RESOURCES)),
         force=dict(type='bool', default=False),
         host=dict(type='str', required=True),
         hosts=dict(type='list', elements='dict'),
@@ -371,11 +378,8 @@ class MigrationPlanModule(NovaOpsModule):
             cold_target_supported=versions.max >= mv.V_COLD_HOST,
             max_microversion=mv.fmt(versions.max),
         )
-        # Fail on a bad filter before any other request.
-        try:
-            evac.compile_filter(p['server_filter'])
-        except evac.PlanError as exc:
-            raise ValidationError(str(exc)) from None
+        # Fail on a bad filter before any other request (a PlanError is a ValidationError).
+        server_filter.compile_filter(p['server_filter'])
 
         hosts = p['hosts']
         if hosts is None:
@@ -387,11 +391,8 @@ class MigrationPlanModule(NovaOpsModule):
             self.step = 'listing compute services'
             hosts = refreshed_services(hosts, hst.list_services(self.api, versions))
 
-        try:
-            planner = self._restore if p['mode'] == 'restore' else self._evacuate
-            plan = planner(p['host'], hosts, options)
-        except evac.PlanError as exc:
-            raise ValidationError(str(exc)) from None
+        planner = self._restore if p['mode'] == 'restore' else self._evacuate
+        plan = planner(p['host'], hosts, options)
         # Who holds the host: a marker of another run whose ansible-playbook still runs here, or whose marker has not
         # expired, belongs to a live run; this module runs on the controller, so it can look at the process itself.
         if p['force']:
@@ -399,8 +400,8 @@ class MigrationPlanModule(NovaOpsModule):
             plan['ok'] = not plan['errors']
         controller = {'pid': cw.controller_pid(), 'node': socket.gethostname().split('.')[0]}
         if plan.get('service'):
-            plan['ownership'] = evac.service_ownership(plan['service'], run_id=p['run_id'], node=controller['node'],
-                                                       pid_alive=cw.ansible_playbook_alive)
+            plan['ownership'] = marker.service_ownership(plan['service'], run_id=p['run_id'], node=controller['node'],
+                                                         pid_alive=cw.ansible_playbook_alive)
         self.exit_json(plan=plan, hosts=hosts, compute_api={'min': mv.fmt(versions.min), 'max': mv.fmt(versions.max)},
                        check_mode=bool(self.check_mode), controller=controller)
 
@@ -422,15 +423,15 @@ class MigrationPlanModule(NovaOpsModule):
 
     def _force_problems(self, plan):
         """What the cloud will refuse about ``force`` on the planned moves to named hosts, found before any write."""
-        named = [e for e in plan['actions'] if e.get('action') in (evac.COLD, evac.LIVE) and e.get('destination')]
+        named = [e for e in plan['actions'] if e.get('action') in (classification.COLD, classification.LIVE) and e.get('destination')]
         problems = []
-        live = [e for e in named if e['action'] == evac.LIVE]
+        live = [e for e in named if e['action'] == classification.LIVE]
         if live:
             try:
                 mv.choose_live_migrate(self.versions, live[0]['destination'], True, None)
             except NovaOpsError as exc:
                 problems.append('%s (%d live migration(s) to named hosts).' % (exc.msg.rstrip('.'), len(live)))
-        cold = [e for e in named if e['action'] == evac.COLD]
+        cold = [e for e in named if e['action'] == classification.COLD]
         if cold and self.versions.max >= mv.V_COLD_HOST:
             self.step = 'asking whether the cloud accepts force on a cold migration'
             if cold_force_accepted(self.api, self.versions, cold[0]['destination']) is False:
@@ -442,7 +443,7 @@ class MigrationPlanModule(NovaOpsModule):
     def _servers_on(self, host):
         self.step = 'listing the servers on %s' % host
         servers = list_servers(self.api, self.read_version, {'host': host})
-        return [evac.server_document(s, self.pinned_known) for s in servers
+        return [server_document.server_document(s, self.pinned_known) for s in servers
                 if s.get('OS-EXT-SRV-ATTR:host') in (None, host)]
 
     def _server(self, server_id):
@@ -453,7 +454,7 @@ class MigrationPlanModule(NovaOpsModule):
             if getattr(exc, 'status_code', None) == 404:
                 return None
             raise
-        return evac.server_document(body.get('server'), self.pinned_known)
+        return server_document.server_document(body.get('server'), self.pinned_known)
 
     def _migrations(self, host):
         self.step = 'listing the migrations of %s' % host
@@ -465,35 +466,35 @@ class MigrationPlanModule(NovaOpsModule):
 
     # ----- modes --------------------------------------------------------------
     def _evacuate(self, host, hosts, options):
-        known = set(evac.normalize_host(h).get('host') for h in hosts)
+        known = set(host_state.normalize_host(h).get('host') for h in hosts)
         if host not in known:
-            return evac.plan_evacuation(host, hosts, [], options=options)
+            return evacuation_plan.plan_evacuation(host, hosts, [], options=options)
         since = self.since
         if not since:
             # A host disabled by an evacuation: what it moved since its marker time counts as "earlier".
-            source = next(h for h in (evac.normalize_host(e) for e in hosts) if h.get('host') == host)
-            ownership = evac.service_ownership(source)
+            source = next(h for h in (host_state.normalize_host(e) for e in hosts) if h.get('host') == host)
+            ownership = marker.service_ownership(source)
             if ownership['state'] == 'ours':
                 since = ownership['marker']['at']
         servers = self._servers_on(host)
         migrations = self._migrations(host)
         on_host = set(s['id'] for s in servers)
-        wanted = set(evac.unfinished_from(migrations, host))
+        wanted = set(records.unfinished_from(migrations, host))
         if since:
-            wanted |= set(evac.moved_since(migrations, host, since))
+            wanted |= set(records.moved_since(migrations, host, since))
         others = {}
         for server_id in sorted(wanted - on_host):
             others[server_id] = self._server(server_id)
-        return evac.plan_evacuation(host, hosts, servers, migrations=migrations, resume_servers=others,
-                                    options=options, since=since)
+        return evacuation_plan.plan_evacuation(host, hosts, servers, migrations=migrations, resume_servers=others,
+                                               options=options, since=since)
 
     def _restore(self, host, hosts, options):
         # Without a report only the host and its compute service are looked at (re-enable without moving back).
-        moved = evac.report_servers(self.params['report'], host) if self.params['report'] is not None else []
-        known = set(evac.normalize_host(h).get('host') for h in hosts)
+        moved = restore_plan.report_servers(self.params['report'], host) if self.params['report'] is not None else []
+        known = set(host_state.normalize_host(h).get('host') for h in hosts)
         if host not in known or not moved:
-            return evac.plan_restore(host, hosts, moved, {}, options=options,
-                                     assume_enabled=self.params['assume_enabled'])
+            return restore_plan.plan_restore(host, hosts, moved, {}, options=options,
+                                             assume_enabled=self.params['assume_enabled'])
         current = {}
         wanted = set(item.get('id') for item in moved)
         # One listing per host the servers went to (and the restored host itself), then single reads for the rest.
@@ -506,8 +507,8 @@ class MigrationPlanModule(NovaOpsModule):
         for server_id in sorted(wanted - set(current)):
             current[server_id] = self._server(server_id)
         migrations = self._migrations(host)
-        return evac.plan_restore(host, hosts, moved, current, migrations=migrations, options=options,
-                                 assume_enabled=self.params['assume_enabled'])
+        return restore_plan.plan_restore(host, hosts, moved, current, migrations=migrations, options=options,
+                                         assume_enabled=self.params['assume_enabled'])
 
 
 def main():

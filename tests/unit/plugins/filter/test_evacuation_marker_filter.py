@@ -6,7 +6,8 @@
 import datetime
 
 from ansible_collections.novaops.migration.plugins.filter.evacuation_marker import evacuation_marker
-from ansible_collections.novaops.migration.plugins.module_utils.evacuation import parse_marker, parse_time
+from ansible_collections.novaops.migration.plugins.module_utils.planning.marker import parse_marker
+from ansible_collections.novaops.migration.plugins.module_utils.planning.timestamps import parse_time
 
 
 def test_a_live_marker_promises_a_refresh_within_alive_for():

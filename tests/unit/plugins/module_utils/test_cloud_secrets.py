@@ -8,7 +8,7 @@ import json
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
-from ansible_collections.novaops.migration.plugins.module_utils import base
+from ansible_collections.novaops.migration.plugins.module_utils import base, connection
 
 
 def test_secrets_at_any_depth_are_found():
@@ -22,18 +22,18 @@ def test_secrets_at_any_depth_are_found():
         'profiles': [{'oidc': {'client_secret': 'cs1', 'client_id': 'cid'}}],
         'api_key': {'value': 'ak1', 'spare': ['ak2']},
     }
-    assert base.cloud_secrets(cloud) == {'pw1', 'acs1', 'tok1', '123456', '/etc/ssl/private/client.key', 'cs1',
-                                         'ak1', 'ak2'}
+    assert connection.cloud_secrets(cloud) == {'pw1', 'acs1', 'tok1', '123456', '/etc/ssl/private/client.key', 'cs1',
+                                               'ak1', 'ak2'}
 
 
 @pytest.mark.parametrize('cloud', ['mock-admin', None, ['mock-admin'], 5])
 def test_anything_but_a_dict_holds_no_secret(cloud):
-    assert base.cloud_secrets(cloud) == set()
+    assert connection.cloud_secrets(cloud) == set()
 
 
 def test_empty_and_boolean_values_are_not_masked():
     # Masking '' or 'True' would scrub unrelated text from every message.
-    assert base.cloud_secrets({'auth': {'password': '', 'token': None}, 'secret_enabled': True}) == set()
+    assert connection.cloud_secrets({'auth': {'password': '', 'token': None}, 'secret_enabled': True}) == set()
 
 
 class Probe(base.NovaOpsModule):

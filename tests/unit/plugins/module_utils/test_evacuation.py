@@ -6,8 +6,9 @@
 import datetime
 
 import pytest
-from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
 from ansible_collections.novaops.migration.plugins.module_utils import evacuation_report as rep
+from ansible_collections.novaops.migration.plugins.module_utils.errors import PlanError
+from ansible_collections.novaops.migration.plugins.module_utils.planning import evacuation_plan, marker, restore_plan, server_filter, timestamps
 
 
 def host(name, *, zone='nova', status='enabled', state='up', forced_down=False, reason=None,
@@ -50,40 +51,40 @@ HOSTS = [host('compute-1'), host('compute-10'), host('compute-2'), host('compute
 # ----- marker ---------------------------------------------------------------------------------------------------
 
 def test_marker_roundtrip_and_prefix():
-    marker = evac.make_marker('alice', '2026-01-02T03:04:05Z', 'kernel patch CHG-1')
-    assert marker == 'novaops-evacuation by alice at 2026-01-02T03:04:05Z: kernel patch CHG-1'
-    parsed = evac.parse_marker(marker)
+    text = marker.make_marker('alice', '2026-01-02T03:04:05Z', 'kernel patch CHG-1')
+    assert text == 'novaops-evacuation by alice at 2026-01-02T03:04:05Z: kernel patch CHG-1'
+    parsed = marker.parse_marker(text)
     assert parsed == {'by': 'alice', 'at': '2026-01-02T03:04:05Z', 'note': 'kernel patch CHG-1', 'run': None,
                       'pid': None, 'node': None, 'until': None, 'ended': False}
-    assert evac.parse_marker('maintenance by bob') is None
-    assert evac.parse_marker(None) is None
-    assert evac.parse_marker(evac.make_marker('svc account', datetime.datetime(2026, 1, 2, 3, 4, 5)))['by'] == 'svc_account'
+    assert marker.parse_marker('maintenance by bob') is None
+    assert marker.parse_marker(None) is None
+    assert marker.parse_marker(marker.make_marker('svc account', datetime.datetime(2026, 1, 2, 3, 4, 5)))['by'] == 'svc_account'
 
 
 def test_marker_is_truncated_to_nova_limit():
-    assert len(evac.make_marker('x', '2026-01-02T03:04:05Z', 'n' * 400)) == 255
+    assert len(marker.make_marker('x', '2026-01-02T03:04:05Z', 'n' * 400)) == 255
 
 
 def test_ownership():
-    assert evac.service_ownership({'status': 'enabled'})['state'] == 'enabled'
-    assert evac.service_ownership({'status': 'disabled', 'disabled_reason': 'hw repair'})['state'] == 'other'
-    mine = evac.service_ownership({'status': 'disabled',
-                                   'disabled_reason': evac.make_marker('a', '2026-01-02T03:04:05Z')})
+    assert marker.service_ownership({'status': 'enabled'})['state'] == 'enabled'
+    assert marker.service_ownership({'status': 'disabled', 'disabled_reason': 'hw repair'})['state'] == 'other'
+    mine = marker.service_ownership({'status': 'disabled',
+                                     'disabled_reason': marker.make_marker('a', '2026-01-02T03:04:05Z')})
     assert mine['state'] == 'ours' and mine['marker']['at'] == '2026-01-02T03:04:05Z'
 
 
 def test_parse_time_variants():
     expected = datetime.datetime(2026, 1, 2, 3, 4, 5)
-    assert evac.parse_time('2026-01-02T03:04:05Z') == expected
-    assert evac.parse_time('2026-01-02T03:04:05.000000') == expected
-    assert evac.parse_time('2026-01-02T04:04:05+01:00') == expected
-    assert evac.parse_time('garbage') is None
+    assert timestamps.parse_time('2026-01-02T03:04:05Z') == expected
+    assert timestamps.parse_time('2026-01-02T03:04:05.000000') == expected
+    assert timestamps.parse_time('2026-01-02T04:04:05+01:00') == expected
+    assert timestamps.parse_time('garbage') is None
 
 
 # ----- exact host matching -----------------------------------------------------------------------------------------
 
 def test_unknown_host_is_an_error_and_never_a_prefix_match():
-    plan = evac.plan_evacuation('compute-', HOSTS, [])
+    plan = evacuation_plan.plan_evacuation('compute-', HOSTS, [])
     assert not plan['ok']
     assert 'does not exist' in plan['errors'][0]
     assert 'Did you mean compute-1, compute-2, compute-3?' in plan['errors'][0]
@@ -91,7 +92,7 @@ def test_unknown_host_is_an_error_and_never_a_prefix_match():
 
 def test_servers_of_compute_10_never_count_for_compute_1():
     servers = [server('a'), server('b', on='compute-10')]
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers)
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers)
     assert [e['name'] for e in plan['actions']] == ['a']
 
 
@@ -101,7 +102,7 @@ def test_classification_default_cold():
     servers = [server('active'), server('off', status='SHUTOFF'), server('err', status='ERROR'),
                server('shelved', status='SHELVED'), server('locked', locked=True), server('paused', status='PAUSED'),
                server('susp', status='SUSPENDED')]
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers)
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers)
     assert [(e['name'], e['action']) for e in plan['actions']] == [('active', 'cold'), ('off', 'cold')]
     skipped = dict((e['name'], e['reason']) for e in plan['skipped'])
     assert set(skipped) == {'err', 'shelved', 'locked', 'paused', 'susp'}
@@ -114,8 +115,8 @@ def test_classification_default_cold():
 def test_classification_live_and_overrides():
     servers = [server('active'), server('off', status='SHUTOFF'), server('paused', status='PAUSED'),
                server('locked', locked=True), server('err', status='ERROR')]
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers,
-                                options={'live_migrate_active': True, 'skip_locked': False, 'skip_error': False})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers,
+                                           options={'live_migrate_active': True, 'skip_locked': False, 'skip_error': False})
     actions = dict((e['name'], e['action']) for e in plan['actions'])
     assert actions == {'active': 'live', 'off': 'cold', 'paused': 'live', 'locked': 'live', 'err': 'cold'}
     assert all(e['live'] == (e['action'] == 'live') for e in plan['actions'])
@@ -123,23 +124,23 @@ def test_classification_live_and_overrides():
 
 def test_jmespath_filter():
     servers = [server('web-1', metadata={'tier': 'web'}), server('db-1', metadata={'tier': 'db'})]
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': "metadata.tier == 'web'"})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': "metadata.tier == 'web'"})
     assert [e['name'] for e in plan['actions']] == ['web-1']
     assert plan['skipped'][0]['reason'] == 'not selected by the server filter'
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': "starts_with(name, 'db')"})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': "starts_with(name, 'db')"})
     assert [e['name'] for e in plan['actions']] == ['db-1']
 
 
 def test_jmespath_truthiness():
-    compiled = evac.compile_filter('value')
-    assert evac.filter_matches(compiled, {'value': 0})
+    compiled = server_filter.compile_filter('value')
+    assert server_filter.filter_matches(compiled, {'value': 0})
     for falsy in (None, False, '', [], {}):
-        assert not evac.filter_matches(compiled, {'value': falsy})
+        assert not server_filter.filter_matches(compiled, {'value': falsy})
 
 
 def test_invalid_filter_raises():
-    with pytest.raises(evac.PlanError, match='Invalid JMESPath'):
-        evac.plan_evacuation('compute-1', HOSTS, [server('a')], options={'server_filter': 'name ==='})
+    with pytest.raises(PlanError, match='Invalid JMESPath'):
+        evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('a')], options={'server_filter': 'name ==='})
 
 
 # ----- targets and capacity ----------------------------------------------------------------------------------------
@@ -147,7 +148,7 @@ def test_invalid_filter_raises():
 def test_targets_spread_and_validation():
     servers = [server('s%d' % i) for i in range(4)]
     hosts = [*HOSTS, host('compute-4')]
-    plan = evac.plan_evacuation('compute-1', hosts, servers, options={'target_hosts': ['compute-2', 'compute-4']})
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, servers, options={'target_hosts': ['compute-2', 'compute-4']})
     assert plan['ok'], plan['errors']
     dests = [e['destination'] for e in plan['actions']]
     assert sorted(dests) == ['compute-2', 'compute-2', 'compute-4', 'compute-4']
@@ -155,8 +156,8 @@ def test_targets_spread_and_validation():
 
 def test_unusable_targets_are_errors():
     hosts = [*HOSTS, host('compute-5', status='disabled', reason='broken'), host('compute-6', state='down')]
-    plan = evac.plan_evacuation('compute-1', hosts, [server('a')],
-                                options={'target_hosts': ['compute-1', 'compute-9', 'compute-5', 'compute-6']})
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [server('a')],
+                                           options={'target_hosts': ['compute-1', 'compute-9', 'compute-5', 'compute-6']})
     text = ' '.join(plan['errors'])
     assert 'is the host being emptied' in text
     assert "'compute-9' does not exist" in text
@@ -167,7 +168,7 @@ def test_unusable_targets_are_errors():
 def test_capacity_shortfall_reports_numbers():
     hosts = [host('compute-1'), host('compute-2', vcpus=4, memory_mb=8192, disk_gb=100)]
     servers = [server('big-%d' % i, vcpus=2, ram=4096) for i in range(3)]
-    plan = evac.plan_evacuation('compute-1', hosts, servers)
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, servers)
     assert not plan['ok']
     message = plan['errors'][0]
     assert 'Not enough free capacity' in message
@@ -178,18 +179,18 @@ def test_capacity_shortfall_reports_numbers():
 
 def test_capacity_resources_can_be_narrowed():
     hosts = [host('compute-1'), host('compute-2', vcpus=1)]
-    plan = evac.plan_evacuation('compute-1', hosts, [server('a', vcpus=4)],
-                                options={'capacity_resources': ['memory_mb', 'disk_gb']})
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [server('a', vcpus=4)],
+                                           options={'capacity_resources': ['memory_mb', 'disk_gb']})
     assert plan['ok']
 
 
 def test_pinned_servers_need_a_host_in_their_zone():
     hosts = [host('compute-1'), host('compute-3', zone='az2')]
-    plan = evac.plan_evacuation('compute-1', hosts, [server('pinned', pinned='nova'), server('free')])
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [server('pinned', pinned='nova'), server('free')])
     assert not plan['ok']
     assert "availability zone 'nova'" in plan['errors'][0] and 'pinned' in plan['errors'][0]
     # Unpinned servers (2.96+: pinned_availability_zone null) may go to another zone.
-    plan = evac.plan_evacuation('compute-1', hosts, [server('free')])
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [server('free')])
     assert plan['ok'], plan['errors']
 
 
@@ -197,7 +198,7 @@ def test_below_2_96_servers_stay_in_their_zone():
     hosts = [host('compute-1'), host('compute-3', zone='az2')]
     doc = server('old')
     doc.pop('pinned_availability_zone')
-    plan = evac.plan_evacuation('compute-1', hosts, [doc])
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [doc])
     assert not plan['ok']
     # Refused for the zone (not for capacity: compute-3 has room), and the zone assumed is the server's own.
     assert plan['errors'] == ["No enabled compute host in availability zone 'nova' can receive the servers pinned "
@@ -208,12 +209,12 @@ def test_below_2_96_servers_stay_in_their_zone():
     # A server already in az2 stays in az2, where compute-3 takes it.
     doc = server('old-az2', az='az2')
     doc.pop('pinned_availability_zone')
-    plan = evac.plan_evacuation('compute-1', hosts, [doc])
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [doc])
     assert plan['ok'], plan['errors']
     assert [(e['name'], e['allowed_zone'], e['expected_destination']) for e in plan['actions']] == [
         ('old-az2', 'az2', 'compute-3')]
     # From 2.96 a null pinned_availability_zone means unpinned: the same server may cross zones.
-    plan = evac.plan_evacuation('compute-1', hosts, [server('new', pinned=None)])
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [server('new', pinned=None)])
     assert plan['ok'], plan['errors']
     assert [(e['name'], e['allowed_zone'], e['expected_destination']) for e in plan['actions']] == [
         ('new', None, 'compute-3')]
@@ -221,26 +222,26 @@ def test_below_2_96_servers_stay_in_their_zone():
 
 def test_no_other_enabled_host():
     hosts = [host('compute-1'), host('compute-2', status='disabled')]
-    plan = evac.plan_evacuation('compute-1', hosts, [server('a')])
+    plan = evacuation_plan.plan_evacuation('compute-1', hosts, [server('a')])
     assert any('No other enabled compute host' in e for e in plan['errors'])
 
 
 def test_empty_host_is_fine_even_without_candidates():
-    plan = evac.plan_evacuation('compute-1', [host('compute-1')], [])
+    plan = evacuation_plan.plan_evacuation('compute-1', [host('compute-1')], [])
     assert plan['ok'] and plan['counts']['to_move'] == 0
 
 
 def test_targets_not_honoured_below_2_56():
-    plan = evac.plan_evacuation('compute-1', HOSTS, [server('a'), server('b', status='PAUSED')],
-                                options={'target_hosts': ['compute-2'], 'cold_target_supported': False,
-                                         'max_microversion': '2.55', 'live_migrate_active': False})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('a'), server('b', status='PAUSED')],
+                                           options={'target_hosts': ['compute-2'], 'cold_target_supported': False,
+                                                    'max_microversion': '2.55', 'live_migrate_active': False})
     assert plan['ok']
     assert 'cannot be honoured' in plan['warnings'][0] and '2.55' in plan['warnings'][0]
     assert plan['actions'][0]['destination'] is None
     # Live migrations can still be targeted.
-    plan = evac.plan_evacuation('compute-1', HOSTS, [server('a')],
-                                options={'target_hosts': ['compute-2'], 'cold_target_supported': False,
-                                         'live_migrate_active': True})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('a')],
+                                           options={'target_hosts': ['compute-2'], 'cold_target_supported': False,
+                                                    'live_migrate_active': True})
     assert plan['actions'][0]['destination'] == 'compute-2'
     assert 'cannot be honoured for cold migrations' in plan['warnings'][0]
 
@@ -255,8 +256,8 @@ def test_resume_confirms_verify_resize_and_waits_for_running():
                   record(1, 'id-other', 'finished', source='compute-10')]
     others = {'id-verify': server('verify', status='VERIFY_RESIZE', on='compute-2'),
               'id-done': server('done', on='compute-2'), 'id-old': server('old', on='compute-2')}
-    plan = evac.plan_evacuation('compute-1', HOSTS, on_host, migrations=migrations, resume_servers=others,
-                                since='2026-01-01T08:00:00Z')
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, on_host, migrations=migrations, resume_servers=others,
+                                           since='2026-01-01T08:00:00Z')
     assert [(e['name'], e['action'], e.get('resume')) for e in plan['actions']] == [
         ('moving', 'resume', 'wait'), ('verify', 'resume', 'confirm'), ('next', 'cold', None)]
     assert [e['index'] for e in plan['actions']] == [1, 2, 3]
@@ -265,8 +266,8 @@ def test_resume_confirms_verify_resize_and_waits_for_running():
 
 
 def test_resume_of_deleted_server_is_a_note():
-    plan = evac.plan_evacuation('compute-1', HOSTS, [], migrations=[record(5, 'gone', 'finished')],
-                                resume_servers={'gone': None})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [], migrations=[record(5, 'gone', 'finished')],
+                                           resume_servers={'gone': None})
     assert not plan['actions'] and 'no longer exists' in plan['notes'][0]
 
 
@@ -283,18 +284,18 @@ REPORT = {'report': 'novaops.migration.host_evacuation', 'host': 'compute-1', 's
 
 
 def test_report_servers_only_moved_ones_and_right_host():
-    assert [s['id'] for s in evac.report_servers(REPORT, 'compute-1')] == ['id-a', 'id-b', 'id-d', 'id-e', 'id-f']
-    with pytest.raises(evac.PlanError):
-        evac.report_servers(REPORT, 'compute-10')
+    assert [s['id'] for s in restore_plan.report_servers(REPORT, 'compute-1')] == ['id-a', 'id-b', 'id-d', 'id-e', 'id-f']
+    with pytest.raises(PlanError):
+        restore_plan.report_servers(REPORT, 'compute-10')
 
 
 def test_restore_plan():
-    moved = evac.report_servers(REPORT, 'compute-1')
+    moved = restore_plan.report_servers(REPORT, 'compute-1')
     current = {'id-a': server('a', on='compute-2'), 'id-b': server('b', on='compute-1'),
                'id-d': server('d', on='compute-3', status='SHUTOFF'), 'id-e': None,
                'id-f': server('f', on='compute-1', status='VERIFY_RESIZE')}
     migrations = [record(9, 'id-f', 'finished', source='compute-2', dest='compute-1')]
-    plan = evac.plan_restore('compute-1', HOSTS, moved, current, migrations=migrations)
+    plan = restore_plan.plan_restore('compute-1', HOSTS, moved, current, migrations=migrations)
     assert plan['ok'], plan['errors']
     actions = [(e['name'], e['action'], e.get('resume'), e['source_host'], e.get('destination')) for e in plan['actions']]
     assert actions == [('f', 'resume', 'confirm', 'compute-2', 'compute-1'),
@@ -306,24 +307,24 @@ def test_restore_plan():
 
 
 def test_restore_needs_enabled_host_and_capacity():
-    moved = evac.report_servers(REPORT, 'compute-1')[:1]
+    moved = restore_plan.report_servers(REPORT, 'compute-1')[:1]
     current = {'id-a': server('a', on='compute-2', ram=65536)}
     hosts = [host('compute-1', status='disabled', reason='hw'), host('compute-2')]
-    plan = evac.plan_restore('compute-1', hosts, moved, current)
+    plan = restore_plan.plan_restore('compute-1', hosts, moved, current)
     text = ' '.join(plan['errors'])
     assert 'cannot receive servers' in text and 'Not enough free capacity on compute-1' in text
     # Someone else's disable is never assumed away; an evacuation marker is (the restore re-enables that host).
-    plan = evac.plan_restore('compute-1', hosts, moved, {'id-a': server('a', on='compute-2')}, assume_enabled=True)
+    plan = restore_plan.plan_restore('compute-1', hosts, moved, {'id-a': server('a', on='compute-2')}, assume_enabled=True)
     assert 'cannot receive servers' in ' '.join(plan['errors'])
-    marked = [host('compute-1', status='disabled', reason=evac.make_marker('a', '2026-01-02T03:04:05Z')), host('compute-2')]
-    plan = evac.plan_restore('compute-1', marked, moved, {'id-a': server('a', on='compute-2')}, assume_enabled=True)
+    marked = [host('compute-1', status='disabled', reason=marker.make_marker('a', '2026-01-02T03:04:05Z')), host('compute-2')]
+    plan = restore_plan.plan_restore('compute-1', marked, moved, {'id-a': server('a', on='compute-2')}, assume_enabled=True)
     assert plan['ok'], plan['errors']
 
 
 def test_restore_below_2_56_skips_cold():
-    moved = evac.report_servers(REPORT, 'compute-1')[:1]
-    plan = evac.plan_restore('compute-1', HOSTS, moved, {'id-a': server('a', on='compute-2')},
-                             options={'cold_target_supported': False, 'max_microversion': '2.55'})
+    moved = restore_plan.report_servers(REPORT, 'compute-1')[:1]
+    plan = restore_plan.plan_restore('compute-1', HOSTS, moved, {'id-a': server('a', on='compute-2')},
+                                     options={'cold_target_supported': False, 'max_microversion': '2.55'})
     assert plan['skipped'][0]['reason'].startswith('a cold migration back to a named host needs')
 
 
@@ -366,12 +367,12 @@ def test_migration_records_of_a_sequence_call():
 
 
 def test_build_report_outcomes_and_postcondition():
-    plan = evac.plan_evacuation('compute-1', HOSTS, [server('a'), server('b'), server('err', status='ERROR')])
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('a'), server('b'), server('err', status='ERROR')])
     moved = rep.migration_record({'action': 'migrate', 'server': {'host': 'compute-2', 'status': 'ACTIVE'},
                                   'migration': {'id': 1}}, plan['actions'][0], 0, 1)
     failed = rep.migration_record({'failed': True, 'msg': 'boom', 'server': {'host': 'compute-1', 'status': 'ACTIVE'}},
                                   plan['actions'][1], 1, 2)
-    after = evac.plan_evacuation('compute-1', HOSTS, [server('b'), server('err', status='ERROR')])
+    after = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('b'), server('err', status='ERROR')])
     report = rep.build_report([moved, failed], plan, after=after,
                               context={'host': 'compute-1', 'failed_count': 1, 'max_failures': 0})
     assert report['result'] == 'incomplete'

@@ -4,8 +4,9 @@
 """What a report says must be true: the verdict is about the host, and every line names the server and the mode."""
 
 import pytest
-from ansible_collections.novaops.migration.plugins.module_utils import evacuation as evac
 from ansible_collections.novaops.migration.plugins.module_utils import evacuation_report as rep
+from ansible_collections.novaops.migration.plugins.module_utils.errors import PlanError
+from ansible_collections.novaops.migration.plugins.module_utils.planning import evacuation_plan, restore_plan, server_filter
 from test_evacuation import HOSTS, server
 
 
@@ -16,8 +17,8 @@ def moved(entry, dest='compute-2'):
 
 def evacuate(servers, after_servers, *, require_empty=None, server_filter=None, migrated=None):
     options = {'server_filter': server_filter}
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options=options)
-    after = evac.plan_evacuation('compute-1', HOSTS, after_servers, options=options)
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers, options=options)
+    after = evacuation_plan.plan_evacuation('compute-1', HOSTS, after_servers, options=options)
     results = [moved(e) for e in plan['actions']] if migrated is None else migrated(plan)
     context = {'host': 'compute-1', 'kind': 'evacuation'}
     if require_empty is not None:
@@ -65,9 +66,9 @@ def test_a_server_that_appeared_during_the_run_keeps_the_host_from_being_empty()
 
 def test_summary_lines_say_live_or_cold_and_name_the_server_with_its_id():
     servers = [server('web-1'), server('web-2', 'SHUTOFF')]
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'live_migrate_active': True})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers, options={'live_migrate_active': True})
     results = [moved(e) for e in plan['actions']]
-    report = rep.build_report(results, plan, after=evac.plan_evacuation('compute-1', HOSTS, []),
+    report = rep.build_report(results, plan, after=evacuation_plan.plan_evacuation('compute-1', HOSTS, []),
                               context={'host': 'compute-1'})
     lines = '\n'.join(report['summary'])
     assert 'web-1 (id-web-1): compute-1 -> compute-2, live' in lines
@@ -78,7 +79,7 @@ def test_summary_lines_say_live_or_cold_and_name_the_server_with_its_id():
 
 
 def test_a_failure_reason_does_not_claim_the_run_changed_nothing():
-    plan = evac.plan_evacuation('compute-1', HOSTS, [server('web-1')])
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('web-1')])
     failed = rep.migration_record({'failed': True, 'msg': 'servers[0] (web-1): host must not be empty. Nothing was changed.',
                                    'server': {'host': 'compute-1', 'status': 'ACTIVE'}}, plan['actions'][0], 0, 1)
     assert 'Nothing was changed' not in failed['reason']
@@ -101,7 +102,7 @@ def test_failure_problems_name_the_servers_left_behind():
 
 
 def test_check_mode_says_whether_the_host_would_end_empty():
-    plan = evac.plan_evacuation('compute-1', HOSTS, [server('web-1'), server('locked-1', locked=True)])
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('web-1'), server('locked-1', locked=True)])
     report = rep.build_report([], plan, context={'host': 'compute-1', 'check_mode': True})
     assert report['summary'][0].startswith('CHECK MODE')
     assert 'would still hold 1 server' in report['summary'][0]
@@ -120,28 +121,28 @@ EVACUATION = {'report': 'novaops.migration.host_evacuation', 'host': 'compute-1'
 ]}
 
 
-def restore_plan(**options):
-    moved_away = evac.report_servers(EVACUATION, 'compute-1')
+def planned_restore(**options):
+    moved_away = restore_plan.report_servers(EVACUATION, 'compute-1')
     current = {'id-live': server('live', on='compute-2'), 'id-cold': server('cold', on='compute-2'),
                'id-early': server('early', on='compute-2')}
-    return evac.plan_restore('compute-1', HOSTS, moved_away, current, options=options)
+    return restore_plan.plan_restore('compute-1', HOSTS, moved_away, current, options=options)
 
 
 def test_restore_moves_each_server_back_the_way_it_left():
-    plan = restore_plan()
+    plan = planned_restore()
     modes = dict((e['name'], e['action']) for e in plan['actions'])
     assert modes == {'live': 'live', 'cold': 'cold', 'early': 'live'}
     assert 'as it left' in next(e for e in plan['actions'] if e['name'] == 'live')['plan_line']
 
 
 def test_restore_mode_can_be_forced_either_way():
-    assert set(e['action'] for e in restore_plan(live_migrate_active=False)['actions']) == {'cold'}
-    assert set(e['action'] for e in restore_plan(live_migrate_active=True)['actions']) == {'live'}
+    assert set(e['action'] for e in planned_restore(live_migrate_active=False)['actions']) == {'cold'}
+    assert set(e['action'] for e in planned_restore(live_migrate_active=True)['actions']) == {'live'}
 
 
 def test_a_server_that_left_live_but_is_now_shut_off_goes_back_cold():
-    moved_away = evac.report_servers(EVACUATION, 'compute-1')[:1]
-    plan = evac.plan_restore('compute-1', HOSTS, moved_away, {'id-live': server('live', 'SHUTOFF', on='compute-2')})
+    moved_away = restore_plan.report_servers(EVACUATION, 'compute-1')[:1]
+    plan = restore_plan.plan_restore('compute-1', HOSTS, moved_away, {'id-live': server('live', 'SHUTOFF', on='compute-2')})
     assert plan['actions'][0]['action'] == 'cold'
 
 
@@ -152,15 +153,15 @@ def test_a_server_that_left_live_but_is_now_shut_off_goes_back_cold():
     ({'report': 'novaops.migration.host_evacuation', 'servers': []}, 'names no host'),
 ])
 def test_restore_refuses_anything_but_the_evacuation_report_of_the_host(report, message):
-    with pytest.raises(evac.PlanError, match=message):
-        evac.report_servers(report, 'compute-1')
+    with pytest.raises(PlanError, match=message):
+        restore_plan.report_servers(report, 'compute-1')
 
 
 # ----- a filter that keeps every server on the host is worth a warning ------------------------------------------------
 
 def test_a_filter_that_excludes_every_server_warns_and_names_the_unknown_field():
     servers = [server('web-1'), server('db-1', metadata={'owner': 'ops'})]
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': 'metadata.drain != no'})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': 'metadata.drain != no'})
     text = ' '.join(plan['warnings'])
     assert 'excludes all 2 servers' in text
     assert "reads 'no', which is not a field of a server" in text and 'quote' in text
@@ -168,7 +169,7 @@ def test_a_filter_that_excludes_every_server_warns_and_names_the_unknown_field()
 
 def test_a_filter_that_selects_some_servers_does_not_warn():
     servers = [server('web-1', metadata={'drain': 'no'}), server('db-1')]
-    plan = evac.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': "metadata.drain != 'no'"})
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers, options={'server_filter': "metadata.drain != 'no'"})
     assert plan['warnings'] == []
     assert [e['name'] for e in plan['actions']] == ['db-1']
 
@@ -177,11 +178,11 @@ def test_a_filter_that_selects_some_servers_does_not_warn():
                                         "flavor.vcpus > `2` && status == 'ACTIVE'", "!locked",
                                         "contains(keys(metadata), 'drain')"])
 def test_known_fields_and_element_references_are_not_reported(expression):
-    assert evac.unknown_filter_fields(expression) == []
+    assert server_filter.unknown_filter_fields(expression) == []
 
 
 def test_unknown_top_level_fields_are_reported():
-    assert evac.unknown_filter_fields('metadata.drain != no && nmae == `1`') == ['nmae', 'no']
+    assert server_filter.unknown_filter_fields('metadata.drain != no && nmae == `1`') == ['nmae', 'no']
 
 
 # ----- the service state is read again before the verdict ---------------------------------------------------------------
@@ -225,5 +226,5 @@ def test_a_rerun_that_took_nothing_says_the_earlier_marker_is_unchanged():
 
 
 def test_restore_of_an_unknown_host_suggests_what_was_meant():
-    plan = evac.plan_restore('compute2', HOSTS, [], {})
+    plan = restore_plan.plan_restore('compute2', HOSTS, [], {})
     assert 'Did you mean compute-2?' in plan['errors'][0]

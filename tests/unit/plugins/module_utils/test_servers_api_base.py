@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 from ansible_collections.novaops.migration.plugins.module_utils import api as api_mod
-from ansible_collections.novaops.migration.plugins.module_utils import base
+from ansible_collections.novaops.migration.plugins.module_utils import connection, error_report
 from ansible_collections.novaops.migration.plugins.module_utils import servers as srv
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     AmbiguousResource,
@@ -138,7 +138,7 @@ def test_other_errors_propagate():
     with pytest.raises(sdk_exceptions.HttpException) as err:
         srv.find_server(api, 'web', '2.96')
     assert err.value.status_code == 500
-    msg, data = base.describe_exception(err.value, 'looking up the server')
+    msg, data = error_report.describe_exception(err.value, 'looking up the server')
     assert msg.startswith('Failed while looking up the server: HTTP 500 from GET http://nova.test/v2.1/servers/detail?')
     assert 'Unexpected API Error.' in msg and 'req-fake' in msg and data['http_status'] == 500
 
@@ -240,49 +240,49 @@ def test_request_raises_through_raiser_and_handles_empty_body():
 def test_connect_kwargs_maps_openstack_cloud_names():
     params = dict(cloud='mock-admin', validate_certs=False, ca_cert='/ca', client_cert='/c', client_key='/k',
                   api_timeout=30, interface='internal', region_name='R1', auth=None, auth_type=None)
-    assert base.connect_kwargs(params) == dict(cloud='mock-admin', verify=False, cacert='/ca', cert='/c', key='/k',
-                                               api_timeout=30, interface='internal', region_name='R1')
+    assert connection.connect_kwargs(params) == dict(cloud='mock-admin', verify=False, cacert='/ca', cert='/c', key='/k',
+                                                     api_timeout=30, interface='internal', region_name='R1')
 
 
 def test_connect_kwargs_dict_cloud_excludes_other_options():
     cfg = {'auth': {'auth_url': 'http://k/v3'}}
-    assert base.connect_kwargs(dict(cloud=cfg, interface='public')) == cfg
+    assert connection.connect_kwargs(dict(cloud=cfg, interface='public')) == cfg
     with pytest.raises(NovaOpsError) as err:
-        base.connect_kwargs(dict(cloud=cfg, region_name='R1', interface='admin'))
+        connection.connect_kwargs(dict(cloud=cfg, region_name='R1', interface='admin'))
     assert 'region_name' in err.value.msg and 'interface' in err.value.msg
 
 
 def test_describe_http_error_has_status_message_request_id_and_hint():
     exc = HttpError(409, "Cannot 'migrate' instance x while it is in task_state migrating", method='POST',
                     headers={'x-compute-request-id': 'req-123'})
-    msg, data = base.describe_exception(exc, 'starting the cold migration')
+    msg, data = error_report.describe_exception(exc, 'starting the cold migration')
     assert msg.startswith('Failed while starting the cold migration: HTTP 409 from POST')
     assert "Cannot 'migrate'" in msg and 'req-123' in msg and 'retry' in msg
     assert data['http_status'] == 409 and data['request_id'] == 'req-123'
 
 
 def test_describe_409_service_down_points_to_the_compute_service_not_the_server():
-    msg, _data = base.describe_exception(HttpError(409, 'Service is unavailable at this time.'), 'starting the cold migration')
+    msg, _data = error_report.describe_exception(HttpError(409, 'Service is unavailable at this time.'), 'starting the cold migration')
     assert 'nova-compute service' in msg and 'busy' not in msg
 
 
 def test_describe_403_points_to_admin_role():
-    msg, _data = base.describe_exception(HttpError(403, 'Policy does not allow'))
+    msg, _data = error_report.describe_exception(HttpError(403, 'Policy does not allow'))
     assert 'admin role' in msg
 
 
 def test_describe_own_errors_keep_message_and_data():
-    msg, data = base.describe_exception(ValidationError('bad host', compute_hosts=['a']), 'x')
+    msg, data = error_report.describe_exception(ValidationError('bad host', compute_hosts=['a']), 'x')
     assert msg == 'Failed while x: bad host'
     assert data == {'compute_hosts': ['a']}
 
 
 def test_describe_keystoneauth_connect_failure():
     cls = type('ConnectFailure', (Exception,), {'__module__': 'keystoneauth1.exceptions.connection'})
-    msg, data = base.describe_exception(cls('refused'))
+    msg, data = error_report.describe_exception(cls('refused'))
     assert 'auth_url' in msg and data['error_type'] == 'ConnectFailure'
 
 
 def test_describe_unknown_exception_is_reported_as_bug():
-    msg, data = base.describe_exception(KeyError('status'))
+    msg, data = error_report.describe_exception(KeyError('status'))
     assert 'bug' in msg and 'exception' in data

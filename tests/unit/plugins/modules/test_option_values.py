@@ -11,7 +11,7 @@ __metaclass__ = type
 import os
 
 import pytest
-from ansible_collections.novaops.migration.plugins.module_utils import base
+from ansible_collections.novaops.migration.plugins.module_utils import connection
 from ansible_collections.novaops.migration.plugins.modules import compute_host_info, migration_plan, server_migrate
 
 SID = 'aaaaaaaa-0000-0000-0000-000000000001'
@@ -60,7 +60,7 @@ def test_sdk_log_path_that_is_a_directory(run, fake, tmp_path):
 
 def test_sdk_log_path_not_writable(run, fake, tmp_path, monkeypatch):
     # Tests may run as root, who may write anywhere: ask os.access the way an unprivileged user would be answered.
-    monkeypatch.setattr(base.os, 'access', lambda path, mode: mode != os.W_OK)
+    monkeypatch.setattr(connection.os, 'access', lambda path, mode: mode != os.W_OK)
     result, failed = run(compute_host_info, {'sdk_log_path': str(tmp_path / 'sdk.log')}, fake)
     assert_refused_before_any_request(result, failed, fake, 'sdk_log_path', 'not writable')
 
@@ -86,8 +86,8 @@ def test_existing_tls_files_pass(run, fake, tmp_path):
         (tmp_path / name).write_text('x')
     params = {'ca_cert': str(tmp_path / 'ca.pem'), 'client_cert': str(tmp_path / 'cert.pem'),
               'client_key': str(tmp_path / 'key.pem'), 'sdk_log_path': str(tmp_path / 'sdk.log'), 'api_timeout': 30}
-    base.validate_connection_options(dict(params, cloud=None))
-    base.validate_connection_options({'cloud': 'mock-admin'})
+    connection.validate_connection_options(dict(params, cloud=None))
+    connection.validate_connection_options({'cloud': 'mock-admin'})
 
 
 # ----- migration_plan ----------------------------------------------------------------------------------
