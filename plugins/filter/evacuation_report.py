@@ -51,7 +51,7 @@ _value:
   type: dict
 '''
 
-from ansible_collections.novaops.migration.plugins.module_utils.evacuation_report import build_report
+from ansible_collections.novaops.migration.plugins.module_utils.report.build import build_report
 
 
 def evacuation_report(results, plan, after=None, context=None):

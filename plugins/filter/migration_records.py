@@ -50,7 +50,7 @@ _value:
 
 import time
 
-from ansible_collections.novaops.migration.plugins.module_utils.evacuation_report import migration_records as _records
+from ansible_collections.novaops.migration.plugins.module_utils.report.entries import migration_records as _records
 
 
 def migration_records(result, plan, started):

@@ -6,9 +6,10 @@
 import datetime
 
 import pytest
-from ansible_collections.novaops.migration.plugins.module_utils import evacuation_report as rep
 from ansible_collections.novaops.migration.plugins.module_utils.errors import PlanError
 from ansible_collections.novaops.migration.plugins.module_utils.planning import evacuation_plan, marker, restore_plan, server_filter, timestamps
+from ansible_collections.novaops.migration.plugins.module_utils.report import build as report_build
+from ansible_collections.novaops.migration.plugins.module_utils.report import entries as report_entries
 
 
 def host(name, *, zone='nova', status='enabled', state='up', forced_down=False, reason=None,
@@ -337,17 +338,17 @@ PLAN_SERVER = {'id': 'id-a', 'name': 'a', 'project_id': 'p1', 'index': 1, 'total
 def test_migration_record_success_and_failure():
     ok = {'changed': True, 'action': 'migrate', 'msg': 'done', 'elapsed': 2.1,
           'server': {'host': 'compute-2', 'status': 'ACTIVE'}, 'migration': {'id': 7, 'status': 'confirmed'}}
-    entry = rep.migration_record(ok, PLAN_SERVER, 1000.0, 1012.34)
+    entry = report_entries.migration_record(ok, PLAN_SERVER, 1000.0, 1012.34)
     assert entry['outcome'] == 'moved' and entry['destination'] == 'compute-2' and entry['migration_id'] == 7
     assert entry['progress'] == '[1/2] a: compute-1 -> compute-2 (cold, 12.3 s)'
     assert entry['started_at'] == '1970-01-01T00:16:40Z'
     bad = {'failed': True, 'msg': 'Cold migration failed.', 'migration_status': 'error',
            'server': {'host': 'compute-1', 'status': 'ACTIVE'}, 'migration': {'id': 8, 'status': 'error'}}
-    entry = rep.migration_record(bad, PLAN_SERVER, 1000.0, 1001.0)
+    entry = report_entries.migration_record(bad, PLAN_SERVER, 1000.0, 1001.0)
     assert entry['outcome'] == 'failed' and entry['destination'] is None and entry['current_host'] == 'compute-1'
     assert entry['progress'].startswith('[1/2] a: compute-1 -> FAILED, now on compute-1 in ACTIVE (cold, 1.0 s)')
     nothing = {'action': 'none', 'msg': 'Nothing to do', 'server': {'host': 'compute-3', 'status': 'ACTIVE'}}
-    assert rep.migration_record(nothing, PLAN_SERVER, 1, 2)['outcome'] == 'already_moved'
+    assert report_entries.migration_record(nothing, PLAN_SERVER, 1, 2)['outcome'] == 'already_moved'
 
 
 def test_migration_records_of_a_sequence_call():
@@ -356,31 +357,31 @@ def test_migration_records_of_a_sequence_call():
         {'index': 0, 'started': 10.0, 'finished': 12.5, 'action': 'migrate', 'server': {'host': 'compute-2'}},
         {'index': 1, 'started': 12.5, 'finished': 13.0, 'failed': True, 'msg': 'boom', 'server': {'host': 'compute-1'}},
     ]}
-    entries = rep.migration_records(call, [PLAN_SERVER, second], 0, 99)
+    entries = report_entries.migration_records(call, [PLAN_SERVER, second], 0, 99)
     assert [(e['name'], e['outcome'], e['elapsed']) for e in entries] == [('a', 'moved', 2.5), ('b', 'failed', 0.5)]
     # A call that failed before any server (bad credentials, bad input) fails the first planned server, with its reason.
     for early in ({'failed': True, 'msg': 'HTTP 401: bad token'}, {'failed': True, 'msg': 'bad', 'results': []}):
-        entries = rep.migration_records(early, [PLAN_SERVER, second], 5.0, 6.0)
+        entries = report_entries.migration_records(early, [PLAN_SERVER, second], 5.0, 6.0)
         assert [(e['name'], e['outcome']) for e in entries] == [('a', 'failed')]
         assert entries[0]['reason'] == early['msg']
-    assert rep.migration_records({'results': []}, [PLAN_SERVER], 0, 1) == []
+    assert report_entries.migration_records({'results': []}, [PLAN_SERVER], 0, 1) == []
 
 
 def test_build_report_outcomes_and_postcondition():
     plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('a'), server('b'), server('err', status='ERROR')])
-    moved = rep.migration_record({'action': 'migrate', 'server': {'host': 'compute-2', 'status': 'ACTIVE'},
-                                  'migration': {'id': 1}}, plan['actions'][0], 0, 1)
-    failed = rep.migration_record({'failed': True, 'msg': 'boom', 'server': {'host': 'compute-1', 'status': 'ACTIVE'}},
-                                  plan['actions'][1], 1, 2)
+    moved = report_entries.migration_record({'action': 'migrate', 'server': {'host': 'compute-2', 'status': 'ACTIVE'},
+                                             'migration': {'id': 1}}, plan['actions'][0], 0, 1)
+    failed = report_entries.migration_record({'failed': True, 'msg': 'boom', 'server': {'host': 'compute-1', 'status': 'ACTIVE'}},
+                                             plan['actions'][1], 1, 2)
     after = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('b'), server('err', status='ERROR')])
-    report = rep.build_report([moved, failed], plan, after=after,
-                              context={'host': 'compute-1', 'failed_count': 1, 'max_failures': 0})
+    report = report_build.build_report([moved, failed], plan, after=after,
+                                       context={'host': 'compute-1', 'failed_count': 1, 'max_failures': 0})
     assert report['result'] == 'incomplete'
     assert report['counts']['moved'] == 1 and report['counts']['failed'] == 1 and report['counts']['skipped'] == 1
     assert [s['name'] for s in report['postcondition']['still_pending']] == ['b']
     assert report['summary'][0].startswith('compute-1 still holds 2 servers: evacuation INCOMPLETE')
-    stopped = rep.build_report([failed], plan, after=after, context={'host': 'compute-1', 'failed_count': 1})
+    stopped = report_build.build_report([failed], plan, after=after, context={'host': 'compute-1', 'failed_count': 1})
     assert stopped['counts']['not_attempted'] == 1
-    planned = rep.build_report([], plan, context={'host': 'compute-1', 'check_mode': True})
+    planned = report_build.build_report([], plan, context={'host': 'compute-1', 'check_mode': True})
     assert planned['result'] == 'planned' and planned['counts']['planned'] == 2
     assert planned['postcondition']['checked'] is False

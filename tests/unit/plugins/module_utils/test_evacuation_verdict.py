@@ -4,15 +4,17 @@
 """What a report says must be true: the verdict is about the host, and every line names the server and the mode."""
 
 import pytest
-from ansible_collections.novaops.migration.plugins.module_utils import evacuation_report as rep
 from ansible_collections.novaops.migration.plugins.module_utils.errors import PlanError
 from ansible_collections.novaops.migration.plugins.module_utils.planning import evacuation_plan, restore_plan, server_filter
+from ansible_collections.novaops.migration.plugins.module_utils.report import build as report_build
+from ansible_collections.novaops.migration.plugins.module_utils.report import entries as report_entries
+from ansible_collections.novaops.migration.plugins.module_utils.report import verdict as report_verdict
 from test_evacuation import HOSTS, server
 
 
 def moved(entry, dest='compute-2'):
-    return rep.migration_record({'action': 'migrate', 'server': {'host': dest, 'status': entry['status']},
-                                 'migration': {'id': entry['index'], 'status': 'confirmed'}}, entry, 0, 1)
+    return report_entries.migration_record({'action': 'migrate', 'server': {'host': dest, 'status': entry['status']},
+                                            'migration': {'id': entry['index'], 'status': 'confirmed'}}, entry, 0, 1)
 
 
 def evacuate(servers, after_servers, *, require_empty=None, server_filter=None, migrated=None):
@@ -23,7 +25,7 @@ def evacuate(servers, after_servers, *, require_empty=None, server_filter=None, 
     context = {'host': 'compute-1', 'kind': 'evacuation'}
     if require_empty is not None:
         context['require_empty'] = require_empty
-    return rep.build_report(results, plan, after=after, context=context)
+    return report_build.build_report(results, plan, after=after, context=context)
 
 
 def test_a_filter_that_skips_every_server_is_not_complete():
@@ -68,8 +70,8 @@ def test_summary_lines_say_live_or_cold_and_name_the_server_with_its_id():
     servers = [server('web-1'), server('web-2', 'SHUTOFF')]
     plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers, options={'live_migrate_active': True})
     results = [moved(e) for e in plan['actions']]
-    report = rep.build_report(results, plan, after=evacuation_plan.plan_evacuation('compute-1', HOSTS, []),
-                              context={'host': 'compute-1'})
+    report = report_build.build_report(results, plan, after=evacuation_plan.plan_evacuation('compute-1', HOSTS, []),
+                                       context={'host': 'compute-1'})
     lines = '\n'.join(report['summary'])
     assert 'web-1 (id-web-1): compute-1 -> compute-2, live' in lines
     assert 'web-2 (id-web-2): compute-1 -> compute-2, cold' in lines
@@ -80,8 +82,8 @@ def test_summary_lines_say_live_or_cold_and_name_the_server_with_its_id():
 
 def test_a_failure_reason_does_not_claim_the_run_changed_nothing():
     plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('web-1')])
-    failed = rep.migration_record({'failed': True, 'msg': 'servers[0] (web-1): host must not be empty. Nothing was changed.',
-                                   'server': {'host': 'compute-1', 'status': 'ACTIVE'}}, plan['actions'][0], 0, 1)
+    failed = report_entries.migration_record({'failed': True, 'msg': 'servers[0] (web-1): host must not be empty. Nothing was changed.',
+                                              'server': {'host': 'compute-1', 'status': 'ACTIVE'}}, plan['actions'][0], 0, 1)
     assert 'Nothing was changed' not in failed['reason']
     assert 'this server was not changed' in failed['reason']
 
@@ -91,8 +93,8 @@ def test_failure_problems_name_the_servers_left_behind():
 
     def one_failed(plan):
         first, second = plan['actions']
-        return [rep.migration_record({'failed': True, 'msg': 'No valid host was found.',
-                                      'server': {'host': 'compute-1', 'status': 'ACTIVE'}}, first, 0, 1),
+        return [report_entries.migration_record({'failed': True, 'msg': 'No valid host was found.',
+                                                 'server': {'host': 'compute-1', 'status': 'ACTIVE'}}, first, 0, 1),
                 moved(second)]
 
     report = evacuate(servers, [server('db-1')], migrated=one_failed)
@@ -103,7 +105,7 @@ def test_failure_problems_name_the_servers_left_behind():
 
 def test_check_mode_says_whether_the_host_would_end_empty():
     plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('web-1'), server('locked-1', locked=True)])
-    report = rep.build_report([], plan, context={'host': 'compute-1', 'check_mode': True})
+    report = report_build.build_report([], plan, context={'host': 'compute-1', 'check_mode': True})
     assert report['summary'][0].startswith('CHECK MODE')
     assert 'would still hold 1 server' in report['summary'][0]
     assert report['host_empty'] is None
@@ -197,9 +199,9 @@ MARKER = 'novaops-evacuation by alice at 2026-11-30T11:00:00Z run a1b2 ended'
     ({'status': 'disabled', 'disabled_reason': 'DIMM swap'}, False, ['someone else', 'host_restore will not']),
 ])
 def test_the_service_note_says_the_state_read_after_the_run(after, disabled_by_run, words):
-    note = rep.service_note('evacuation', 'compute-1', {'state': 'enabled' if disabled_by_run else 'other',
-                                                        'reason': None if disabled_by_run else 'DIMM swap'},
-                            after, run_id='a1b2', check_mode=False)
+    note = report_verdict.service_note('evacuation', 'compute-1', {'state': 'enabled' if disabled_by_run else 'other',
+                                                                   'reason': None if disabled_by_run else 'DIMM swap'},
+                                       after, run_id='a1b2', check_mode=False)
     for word in words:
         assert word in note
 
@@ -210,8 +212,8 @@ def test_a_rerun_keeps_the_migration_ids_of_the_earlier_report():
          'finished_at': '2026-11-30T10:00:00Z'}]}
     plan = {'host': 'compute-1', 'actions': [], 'skipped': [], 'earlier': [],
             'unchanged': [{'id': 'id-a', 'name': 'a', 'action': 'none', 'status': 'ACTIVE', 'host': 'compute-1'}]}
-    report = rep.build_report([], plan, after={'actions': [], 'skipped': [], 'unchanged': plan['unchanged']},
-                              context={'kind': 'restore', 'host': 'compute-1', 'previous': previous})
+    report = report_build.build_report([], plan, after={'actions': [], 'skipped': [], 'unchanged': plan['unchanged']},
+                                       context={'kind': 'restore', 'host': 'compute-1', 'previous': previous})
     entry = report['servers'][0]
     assert entry['outcome'] == 'already_restored' and entry['migration_id'] == 7
     assert 'an earlier run' in entry['reason']
@@ -219,8 +221,8 @@ def test_a_rerun_keeps_the_migration_ids_of_the_earlier_report():
 
 def test_a_rerun_that_took_nothing_says_the_earlier_marker_is_unchanged():
     earlier = 'novaops-evacuation by alice at 2026-11-30T11:00:00Z run 0ld1d ended'
-    note = rep.service_note('evacuation', 'compute-1', {'state': 'ours', 'reason': earlier},
-                            {'status': 'disabled', 'disabled_reason': earlier}, run_id='n3wr', check_mode=False)
+    note = report_verdict.service_note('evacuation', 'compute-1', {'state': 'ours', 'reason': earlier},
+                                       {'status': 'disabled', 'disabled_reason': earlier}, run_id='n3wr', check_mode=False)
     assert 'changed during the run' not in note
     assert 'stays disabled' in note and 'earlier evacuation' in note
 
