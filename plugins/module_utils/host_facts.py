@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
-from ansible_collections.novaops.migration.plugins.module_utils import validation as val
+from ansible_collections.novaops.migration.plugins.module_utils import host_checks
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers, looks_like_uuid
 
@@ -22,7 +22,7 @@ def read_host_facts(module, hosts=None, zone=None, enabled_only=False, with_serv
     module.step = 'listing compute services'
     services = hst.list_services(module.api, module.versions)
     # A host name that exists nowhere would otherwise look like a host with nothing on it.
-    val.check_hosts_exist(hosts, services)
+    host_checks.check_hosts_exist(hosts, services)
     selected = hst.select_services(services, hosts, zone, enabled_only)
     if not selected:
         return []

@@ -18,9 +18,14 @@ import contextlib
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import nova
+from ansible_collections.novaops.migration.plugins.module_utils import host_checks
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action, url_path
+from ansible_collections.novaops.migration.plugins.module_utils.migration_action import (
+    BY_SOMEONE_ELSE,
+)
 from ansible_collections.novaops.migration.plugins.module_utils.error_report import describe_exception
+from ansible_collections.novaops.migration.plugins.module_utils.cold_migration_steps import ColdMigrationSteps
 from ansible_collections.novaops.migration.plugins.module_utils.cold_force import FORCE_REJECTED_HINT, cold_force_accepted
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     MigrationFailed,
@@ -30,17 +35,17 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     WaitTimeout,
 )
 from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
+from ansible_collections.novaops.migration.plugins.module_utils.live_migration_steps import LiveMigrationSteps
 from ansible_collections.novaops.migration.plugins.module_utils.servers import action_failure_reason, find_server, get_server
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import expected_schedule, wait_until
 
-BY_SOMEONE_ELSE = 'the cloud or someone else'
 
 # Options of one migration, with server_migrate's defaults.
 DEFAULTS = dict(block_migration=None, confirm=True, force=False, host=None, live_migration=False,
                 source_host=None, wait=True, timeout=1800)
 
 
-class ServerMigration(object):
+class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
     """Migrate one server, or find that nothing needs doing.
 
     :param session: the module that runs it (a NovaOpsModule): its ``api``,
@@ -218,11 +223,11 @@ class ServerMigration(object):
         if host or (source_host and self.before.host != source_host):
             self.step = 'listing compute services'
             services = list_services(self.api, self.versions)
-            if host and val.find_service(services, host) is None:
+            if host and host_checks.find_service(services, host) is None:
                 # Unknown hosts fail even when nothing would be done (check_target raises).
-                val.check_target(host, services, self.before, p['force'])
+                host_checks.check_target(host, services, self.before, p['force'])
             if source_host and self.before.host != source_host:
-                val.check_hosts_exist([source_host], services, label='source_host')
+                host_checks.check_hosts_exist([source_host], services, label='source_host')
 
         if self._history_unneeded():
             latest = None
@@ -256,7 +261,7 @@ class ServerMigration(object):
                         return self._finish('Confirmation of migration %s requested; not waiting.'
                                             % decision.migration['id'], True)
                     return self._finish('Migration %s was already confirmed by %s (status %s); not waiting.'
-                                        % (decision.migration['id'], BY_SOMEONE_ELSE, self.migration.get('status')),
+                                        % (decision.migration['id'], BY_SOMEONE_ELSE['confirm'], self.migration.get('status')),
                                         changed)
                 return self._confirm_and_verify(decision.migration, host, changed_before=changed,
                                                 expected=val.original_status(server))
@@ -318,7 +323,7 @@ class ServerMigration(object):
         val.check_server_state(server, live)
         warnings = []
         if host:
-            warnings = val.check_target(host, services, server, force=p['force'])
+            warnings = host_checks.check_target(host, services, server, force=p['force'])
         if live:
             version, body = mv.choose_live_migrate(self.versions, host, p['force'], p['block_migration'])
         else:
@@ -373,174 +378,3 @@ class ServerMigration(object):
 
     def _ours(self, mtype):
         return mig.newest([r for r in self._records(mtype) if self._is_new(r)])
-
-    def _wait_live(self, host):
-        expected = val.original_status(self.before)
-
-        def fetch():
-            server = self._get()
-            if server.status != 'MIGRATING' and not server.task_state:
-                self.migration = self._ours(nova.LIVE) or self.migration
-            return server
-
-        def done(server):
-            return (self.migration is not None and not self.migration.get('in_progress')
-                    and server.status != 'MIGRATING' and not server.task_state)
-
-        def failed(server):
-            if server.status == 'ERROR':
-                return 'Live migration of server %s failed: the server went to ERROR.' % server.label
-            if self.migration and self.migration.get('status') in nova.FAILURE:
-                return 'Live migration of server %s from %s failed.' % (server.label, self.before.host)
-            return None
-
-        self._wait(fetch, done, failed, 'the live migration of server %s' % self.before.label, phase='live')
-        problems = val.live_result_problems(self.before, self.current, self.migration, host, expected)
-        if problems:
-            raise self._failure('Live migration of server %s could not be verified: %s.'
-                                % (self.before.label, '; '.join(problems)))
-        return self._finish('Server %s live-migrated from %s to %s; status %s.'
-                            % (self.before.label, self.before.host, self.current.host, self.current.status), True)
-
-    def _wait_cold(self, host):
-        expected = val.original_status(self.before)
-
-        def fetch():
-            server = self._get()
-            # While RESIZE/VERIFY_RESIZE the server itself tells the story; the
-            # migration record is read only when the server looks settled
-            # elsewhere (failure, or a cloud that auto-confirms).
-            if server.status not in ('RESIZE', 'VERIFY_RESIZE') and not server.task_state:
-                self.migration = self._ours(nova.COLD) or self.migration
-            return server
-
-        def done(server):
-            if server.task_state:
-                return False
-            if server.status == 'VERIFY_RESIZE':
-                return True
-            if self.migration is None or self.migration.get('in_progress'):
-                return False
-            if self.migration.get('status') == 'confirmed':
-                return server.status == expected
-            return self.migration.get('status') not in nova.AWAITING_CONFIRM
-
-        def failed(server):
-            if server.status == 'ERROR':
-                return 'Cold migration of server %s failed: the server went to ERROR.' % server.label
-            if self.migration and self.migration.get('status') in nova.FAILURE | nova.REVERTED:
-                return 'Cold migration of server %s from %s failed.' % (server.label, self.before.host)
-            return None
-
-        self._wait(fetch, done, failed, 'the cold migration of server %s' % self.before.label, phase='migrate')
-        if self.current.status != 'VERIFY_RESIZE':
-            # Auto-confirmed by the cloud (resize_confirm_window > 0) or ended without moving.
-            return self._verify_cold(host, True, expected, 'cold-migrated (confirmed by the cloud)')
-        if self.current.host == self.before.host or (host and self.current.host != host):
-            self.migration = self._ours(nova.COLD) or self.migration
-            raise self._failure('Cold migration of server %s ended in VERIFY_RESIZE on %s, expected %s; not confirming.'
-                                % (self.before.label, self.current.host, host or 'another host than %s' % self.before.host))
-        if not self.params['confirm']:
-            self.migration = self._ours(nova.COLD) or self.migration
-            problems = val.cold_result_problems(self.before, self.current, self.migration, host, confirmed=False,
-                                                expected_status=expected)
-            if problems:
-                raise self._failure('Cold migration of server %s could not be verified: %s.'
-                                    % (self.before.label, '; '.join(problems)))
-            return self._finish('Server %s cold-migrated from %s to %s; left in %s for confirmation (confirm=false).'
-                                % (self.before.label, self.before.host, self.current.host, self.current.status), True)
-        return self._confirm_and_verify(self.migration, host, changed_before=True, expected=expected,
-                                        ours=True)
-
-    def _cold_record(self, mid, ours):
-        """The cold migration record ``mid`` or, when not known yet, the newest one (created by this run when ``ours``)."""
-        records = self._records(nova.COLD)
-        if mid is not None:
-            return mig.by_id(records, mid)
-        return mig.newest([r for r in records if not ours or self._is_new(r)])
-
-    def _confirm_request(self, migration, ours=False):
-        """POST confirmResize.  True when Nova accepted it; False when it refused because another confirm came first.
-
-        On a refusal the server and its record are read again: a record that is ``confirming`` or ``confirmed``
-        was confirmed by someone else (the caller then waits for and verifies the same end state).  Any other
-        refusal is raised, with the fresh state in the failure.
-        """
-        self.step = 'confirming the migration'
-        try:
-            sdk_action(self.compute.confirm_server_resize, self.before.id)
-        except Exception as exc:  # pylint: disable=broad-except
-            if getattr(exc, 'status_code', None) not in nova.CONFIRM_REFUSED:
-                raise
-            self.step = 'reading the server after the refused confirmation'
-            self._get()
-            self.migration = self._cold_record(migration['id'] if migration else None, ours) or self.migration
-            status = self.migration.get('status') if self.migration else None
-            if status in nova.CONFIRMED_ELSEWHERE:
-                self.step = None
-                return False
-            if status in ('reverting', 'reverted'):
-                raise self._failure('Migration %s of server %s was %s by someone else before it could be confirmed; '
-                                    'the server goes back to the source host.'
-                                    % (self.migration.get('id'), self.before.label, status)) from exc
-            self.step = 'confirming the migration'
-            raise
-        self.changed_so_far = True
-        self.step = None
-        return True
-
-    def _confirm_and_verify(self, migration, host, changed_before, expected, ours=False):
-        """Confirm the resize, then wait until the record is confirmed and the status is the original one.
-
-        ``migration`` is the record being confirmed; when it is not known yet
-        (our own migration, record not read), the newest cold migration
-        record is used, among the records created by this run when ``ours``.
-        """
-        if not changed_before:
-            self.action = val.CONFIRM
-        self.migration = migration
-        sent = self._confirm_request(migration, ours)
-        if self.migration is not None and migration is None:
-            migration = self.migration
-        mid = migration['id'] if migration else None
-
-        def fetch():
-            server = self._get()
-            # A confirm by someone else keeps VERIFY_RESIZE until it ends; read the record all along then.
-            if (server.status != 'VERIFY_RESIZE' or not sent) and not server.task_state:
-                self.migration = self._cold_record(mid, ours) or self.migration
-            return server
-
-        def done(server):
-            return (self.migration is not None and self.migration.get('status') == 'confirmed'
-                    and server.status == expected and not server.task_state)
-
-        def failed(server):
-            if server.status == 'ERROR':
-                return 'Confirming the migration of server %s failed: the server went to ERROR.' % server.label
-            if self.migration and self.migration.get('status') in nova.FAILURE | nova.REVERTED:
-                return 'Confirming migration %s of server %s failed.' % (self.migration.get('id'), server.label)
-            return None
-
-        if sent or not done(self.current):
-            self._wait(fetch, done, failed, 'the confirmation of the migration of server %s' % self.before.label,
-                       phase='confirm' if sent else None)
-        if sent:
-            return self._verify_cold(host, True, expected, 'cold-migrated and confirmed')
-        return self._verify_cold(host, True, expected, 'cold-migrated (confirmed by %s)' % BY_SOMEONE_ELSE,
-                                 changed=changed_before)
-
-    def _verify_cold(self, host, confirmed, expected, what, changed=True):
-        # The "before" of a confirm-only run is already on the destination; compare with the record's source.
-        reference = self.before
-        if self.before.status == 'VERIFY_RESIZE' or self.before.host == self.current.host:
-            source = self.migration.get('source_compute')
-            if source and source != self.current.host:
-                reference = self.before.__class__(id=self.before.id, host=source, status=expected)
-        problems = val.cold_result_problems(reference, self.current, self.migration, host, confirmed=confirmed,
-                                            expected_status=expected)
-        if problems:
-            raise self._failure('Cold migration of server %s could not be verified: %s.'
-                                % (self.before.label, '; '.join(problems)))
-        return self._finish('Server %s %s from %s to %s; status %s.'
-                            % (self.before.label, what, reference.host, self.current.host, self.current.status), changed)

@@ -131,7 +131,17 @@ from ansible_collections.novaops.migration.plugins.module_utils import microvers
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
-from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action
+from ansible_collections.novaops.migration.plugins.module_utils.migration_action import (
+    BY_SOMEONE_ELSE,
+    PAST,
+    action_failure,
+    action_name,
+    decide_action,
+    end_problems,
+    goal_reached,
+    refused_because_done_elsewhere,
+    send_action,
+)
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     MigrationFailed,
@@ -142,96 +152,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
 )
 from ansible_collections.novaops.migration.plugins.module_utils.servers import find_server, get_server
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import wait_until
-
-# Pure decision tables: given the action and the record status, what to do.
-# 'act' = send the request, 'done' = already in the wanted end state (changed=false),
-# 'wait' = wait until the record leaves this status and decide again,
-# anything else = failure message.
-CONFIRM_TABLE = {
-    'finished': 'act',
-    'confirming': 'wait',
-    'confirmed': 'done',
-    'reverting': 'the migration is being reverted; it cannot be confirmed',
-    'reverted': 'the migration was reverted; it cannot be confirmed',
-    'error': 'the migration failed (status error); there is nothing to confirm',
-}
-REVERT_TABLE = {
-    'finished': 'act',
-    'reverting': 'wait',
-    'reverted': 'done',
-    'confirming': 'the migration is being confirmed; it cannot be reverted',
-    'confirmed': 'the migration was already confirmed; it cannot be reverted (migrate the server back instead)',
-    'error': 'the migration failed (status error); there is nothing to revert',
-}
-ABORT_TABLE = {
-    'running': 'act',
-    'queued': 'act',
-    'preparing': 'act',
-    'accepted': 'wait',
-    'post-migrating': 'the migration is already finishing (post-migrating); it can no longer be aborted',
-    'cancelled': 'done',
-    'error': 'done',
-    'failed': 'done',
-    'completed': 'the migration already completed; the server is on the destination (migrate it back instead)',
-}
-FORCE_COMPLETE_TABLE = {
-    'running': 'act',
-    'accepted': 'wait',
-    'queued': 'wait',
-    'preparing': 'wait',
-    'post-migrating': 'wait',
-    'completed': 'done',
-    'cancelled': 'the migration was cancelled; it cannot be force completed',
-    'error': 'the migration failed (status error); it cannot be force completed',
-    'failed': 'the migration failed; it cannot be force completed',
-}
-TABLES = {'confirm': CONFIRM_TABLE, 'revert': REVERT_TABLE, 'abort': ABORT_TABLE, 'force_complete': FORCE_COMPLETE_TABLE}
-# After Nova refused a confirm or revert (400 once the record has left 'finished', 409 once the server has left
-# VERIFY_RESIZE), the record statuses that show someone else did it first: the cloud's resize_confirm_window, or
-# another run.  The same end state is then waited for and verified.
-DONE_ELSEWHERE = {'confirm': nova.CONFIRMED_ELSEWHERE, 'revert': nova.REVERTED_ELSEWHERE}
-BY_SOMEONE_ELSE = {'confirm': 'the cloud or someone else', 'revert': 'someone else'}
-PAST = {'confirm': 'confirmed', 'revert': 'reverted', 'abort': 'aborted', 'force_complete': 'force completed'}
-# Cold states in progress before the record reaches 'finished': wait for them.
-COLD_PENDING = frozenset(['pre-migrating', 'migrating', 'post-migrating'])
-
-
-def decide_action(action, status, versions=None):
-    """Return 'act', 'done', 'wait' or a failure reason for ``action`` on a record in ``status``."""
-    if action in ('confirm', 'revert') and status in COLD_PENDING:
-        return 'wait'
-    outcome = TABLES[action].get(status)
-    if outcome is None:
-        return 'the migration is in status %s; %s is not possible' % (status, action.replace('_', ' '))
-    if (action == 'abort' and outcome == 'act' and status in ('queued', 'preparing')
-            and versions is not None and versions.max < mv.V_ABORT_QUEUED):
-        return 'wait'
-    return outcome
-
-
-def goal_reached(action, migration, server, expected_status):
-    """Whether the verified end state of ``action`` is reached."""
-    status = migration.get('status')
-    if server.task_state:
-        return False
-    if action == 'confirm':
-        return status == 'confirmed' and server.status == expected_status
-    if action == 'revert':
-        return status == 'reverted' and server.host == migration.get('source_compute') and server.status == expected_status
-    if action == 'abort':
-        return status == 'cancelled' and server.status == expected_status
-    return status == 'completed' and server.status == expected_status
-
-
-def end_problems(action, migration, server):
-    """Host checks after the goal is reached ([] when fine)."""
-    problems = []
-    source, dest = migration.get('source_compute'), migration.get('dest_compute')
-    if action in ('confirm', 'force_complete') and dest and server.host != dest:
-        problems.append('server is on %s, expected the destination %s' % (server.host, dest))
-    if action in ('revert', 'abort') and source and server.host != source:
-        problems.append('server is on %s, expected the source %s' % (server.host, source))
-    return problems
 
 
 class ServerMigrationActionModule(NovaOpsModule):
@@ -293,7 +213,7 @@ class ServerMigrationActionModule(NovaOpsModule):
         live = [r for r in records if r.get('migration_type') == nova.LIVE]
         found = mig.newest([r for r in live if r.get('in_progress')]) or mig.newest(live)
         if found is None:
-            raise ResourceNotFound('Server %s has no live migration to %s.' % (self.before.id, action.replace('_', ' ')))
+            raise ResourceNotFound('Server %s has no live migration to %s.' % (self.before.id, action_name(action)))
         return found
 
     def _wait(self, fetch, done, failed, what):
@@ -343,7 +263,7 @@ class ServerMigrationActionModule(NovaOpsModule):
                 continue
             if outcome != 'act':
                 raise ValidationError('Cannot %s migration %s of server %s: %s.'
-                                      % (action.replace('_', ' '), self.migration.get('id'), self.before.id, outcome),
+                                      % (action_name(action), self.migration.get('id'), self.before.id, outcome),
                                       migration=mig.summary(self.migration))
             return self._act(action)
         raise MigrationFailed('Migration %s kept changing status; giving up.' % self.migration.get('id'))
@@ -359,8 +279,8 @@ class ServerMigrationActionModule(NovaOpsModule):
         expected = self._expected_status()
         mid = self.migration.get('id')
         if self.check_mode:
-            return self._finish('Would %s migration %s of server %s.' % (action.replace('_', ' '), mid, self.before.id), True)
-        self.step = '%s of migration %s' % (action.replace('_', ' '), mid)
+            return self._finish('Would %s migration %s of server %s.' % (action_name(action), mid, self.before.id), True)
+        self.step = '%s of migration %s' % (action_name(action), mid)
         sent = self._send(action, mid)
         self.changed_so_far = sent
         self.step = None
@@ -368,7 +288,7 @@ class ServerMigrationActionModule(NovaOpsModule):
             return self._finish('Migration %s was already %s by %s (status %s); not waiting.'
                                 % (mid, PAST[action], BY_SOMEONE_ELSE[action], self.migration.get('status')), False)
         if not self.params['wait']:
-            return self._finish('%s of migration %s requested; not waiting.' % (action.replace('_', ' ').capitalize(), mid), True)
+            return self._finish('%s of migration %s requested; not waiting.' % (action_name(action).capitalize(), mid), True)
 
         def fetch():
             server = self._get()
@@ -377,24 +297,15 @@ class ServerMigrationActionModule(NovaOpsModule):
             return server
 
         def failed(server):
-            if server.status == 'ERROR':
-                return '%s of migration %s failed: the server went to ERROR.' % (action, mid)
-            status = self.migration.get('status')
-            if action in ('confirm', 'revert') and status == 'error':
-                return '%s of migration %s failed (status error).' % (action, mid)
-            if action == 'force_complete' and status in nova.FAILURE:
-                return 'Force complete of migration %s ended in status %s.' % (mid, status)
-            if action == 'abort' and status in ('error', 'failed', 'completed'):
-                return 'Abort of migration %s did not cancel it: it ended in status %s.' % (mid, status)
-            return None
+            return action_failure(action, self.migration, server)
 
         if sent or not goal_reached(action, self.migration, self.current, expected):
             self._wait(fetch, lambda server: goal_reached(action, self.migration, server, expected), failed,
-                       '%s of migration %s' % (action.replace('_', ' '), mid))
+                       '%s of migration %s' % (action_name(action), mid))
         problems = end_problems(action, self.migration, self.current)
         if problems:
             raise MigrationFailed('%s of migration %s could not be verified: %s.'
-                                  % (action.replace('_', ' ').capitalize(), mid, '; '.join(problems)))
+                                  % (action_name(action).capitalize(), mid, '; '.join(problems)))
         return self._finish('Migration %s %s%s: status %s; server on %s in status %s.'
                             % (mid, PAST[action], '' if sent else ' by %s' % BY_SOMEONE_ELSE[action],
                                self.migration.get('status'), self.current.host, self.current.status), sent)
@@ -402,26 +313,16 @@ class ServerMigrationActionModule(NovaOpsModule):
     def _send(self, action, mid):
         """Send the action.  True when Nova accepted it; False when a confirm or revert was refused because
         someone else did it first (the server and record are read again to tell); other refusals are raised."""
-        sid = self.before.id
         try:
-            if action == 'confirm':
-                sdk_action(self.compute.confirm_server_resize, sid)
-            elif action == 'revert':
-                sdk_action(self.compute.revert_server_resize, sid)
-            elif action == 'abort':
-                mv.choose_server_migrations(self.versions, 'abort')  # CloudTooOld below 2.24
-                sdk_action(self.compute.abort_server_migration, mid, sid, ignore_missing=False)
-            else:
-                mv.choose_server_migrations(self.versions, 'force_complete')  # CloudTooOld below 2.22
-                sdk_action(self.compute.force_complete_server_migration, mid, sid)
+            send_action(self.compute, self.versions, action, self.before.id, mid)
         except Exception as exc:  # pylint: disable=broad-except
-            if action not in DONE_ELSEWHERE or getattr(exc, 'status_code', None) not in nova.CONFIRM_REFUSED:
+            if action not in ('confirm', 'revert'):
                 raise
             step, self.step = self.step, 'reading the migration after the refused %s' % action
             self._get()
             self._reload_migration()
             self.step = step
-            if self.migration.get('status') not in DONE_ELSEWHERE[action]:
+            if not refused_because_done_elsewhere(action, exc, self.migration):
                 raise
             return False
         return True

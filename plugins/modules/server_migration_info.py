@@ -225,6 +225,7 @@ microversion:
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import nova
+from ansible_collections.novaops.migration.plugins.module_utils import host_checks
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
@@ -366,7 +367,7 @@ class ServerMigrationInfoModule(NovaOpsModule):
         if host is not None and not host_in_records:
             # Nothing there: make sure the host exists, or a typo would read as "no migration on this host".
             self.step = 'listing compute services'
-            val.check_hosts_exist([host], list_services(self.api, self.versions))
+            host_checks.check_hosts_exist([host], list_services(self.api, self.versions))
         self.exit_json(migrations=records, microversion=version)
 
     def _add_progress(self, server, records):

@@ -21,7 +21,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning.host_st
 from ansible_collections.novaops.migration.plugins.module_utils.planning.plan_entries import plan_result, resume_entry
 from ansible_collections.novaops.migration.plugins.module_utils.planning.records import migration_brief, moved_since, unfinished_from
 from ansible_collections.novaops.migration.plugins.module_utils.planning.server_filter import compile_filter, filter_matches, filter_warnings
-from ansible_collections.novaops.migration.plugins.module_utils.validation import similar_host_names
+from ansible_collections.novaops.migration.plugins.module_utils.host_checks import similar_host_names
 
 
 def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=None, options=None, since=None):

@@ -23,7 +23,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning.marker 
 from ansible_collections.novaops.migration.plugins.module_utils.planning.plan_entries import plan_result, resume_entry
 from ansible_collections.novaops.migration.plugins.module_utils.planning.records import unfinished_to
 from ansible_collections.novaops.migration.plugins.module_utils.planning.server_filter import compile_filter, filter_matches
-from ansible_collections.novaops.migration.plugins.module_utils.validation import similar_host_names
+from ansible_collections.novaops.migration.plugins.module_utils.host_checks import similar_host_names
 
 
 EVACUATION_REPORT = 'novaops.migration.host_evacuation'

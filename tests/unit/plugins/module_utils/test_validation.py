@@ -4,6 +4,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+from ansible_collections.novaops.migration.plugins.module_utils import host_checks
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.migrations import normalize
@@ -96,7 +97,7 @@ def test_invalid_options_next_to_the_valid_ones_are_refused(options, message):
 
 def test_unknown_host_lists_compute_hosts_only():
     with pytest.raises(ValidationError) as err:
-        val.check_target('compute-9', SERVICES)
+        host_checks.check_target('compute-9', SERVICES)
     assert "'compute-9'" in err.value.msg
     hosts = err.value.data['compute_hosts']
     assert 'compute-10' in hosts and 'controller' not in hosts
@@ -106,18 +107,18 @@ def test_unknown_host_lists_compute_hosts_only():
 def test_exact_match_never_substring():
     services = [svc('compute-10')]
     with pytest.raises(ValidationError):
-        val.check_target('compute-1', services)
-    assert val.find_service([svc('compute-10'), svc('compute-1')], 'compute-1')['host'] == 'compute-1'
-    assert val.find_service(services, 'compute-1') is None
+        host_checks.check_target('compute-1', services)
+    assert host_checks.find_service([svc('compute-10'), svc('compute-1')], 'compute-1')['host'] == 'compute-1'
+    assert host_checks.find_service(services, 'compute-1') is None
 
 
 def test_non_compute_binary_is_not_a_target():
     with pytest.raises(ValidationError):
-        val.check_target('controller', SERVICES)
+        host_checks.check_target('controller', SERVICES)
 
 
 def test_healthy_target_has_no_problems():
-    assert val.check_target('compute-2', SERVICES, server()) == []
+    assert host_checks.check_target('compute-2', SERVICES, server()) == []
 
 
 @pytest.mark.parametrize('host,fragment', [
@@ -127,25 +128,25 @@ def test_healthy_target_has_no_problems():
 ])
 def test_unhealthy_target_refused_without_force(host, fragment):
     with pytest.raises(ValidationError) as err:
-        val.check_target(host, SERVICES, server())
+        host_checks.check_target(host, SERVICES, server())
     assert fragment in err.value.msg
     assert 'Nothing was changed' in err.value.msg
 
 
 def test_unhealthy_target_allowed_with_force_returns_problems():
-    problems = val.check_target('compute-3', SERVICES, server(), force=True)
+    problems = host_checks.check_target('compute-3', SERVICES, server(), force=True)
     assert len(problems) == 1 and 'disabled' in problems[0]
 
 
 def test_pinned_az_outside_refused_unless_forced():
     pinned = server(pinned_availability_zone='nova')
     with pytest.raises(ValidationError) as err:
-        val.check_target('az2-1', SERVICES, pinned)
+        host_checks.check_target('az2-1', SERVICES, pinned)
     assert "pinned to 'nova'" in err.value.msg
-    assert val.check_target('az2-1', SERVICES, pinned, force=True)
+    assert host_checks.check_target('az2-1', SERVICES, pinned, force=True)
     # same AZ is fine, unpinned server may cross AZs
-    assert val.check_target('compute-2', SERVICES, pinned) == []
-    assert val.check_target('az2-1', SERVICES, server()) == []
+    assert host_checks.check_target('compute-2', SERVICES, pinned) == []
+    assert host_checks.check_target('az2-1', SERVICES, server()) == []
 
 
 # ----- server state -------------------------------------------------------------
@@ -376,7 +377,7 @@ def test_live_success_and_failures():
 ])
 def test_unknown_host_suggests_similar_names_then_lists_the_hosts(host, similar):
     with pytest.raises(ValidationError) as err:
-        val.check_hosts_exist([host], SERVICES)
+        host_checks.check_hosts_exist([host], SERVICES)
     msg = err.value.msg
     assert ('Unknown compute host %r' % host) in msg
     assert ('Did you mean %s?' % similar) in msg, msg
@@ -386,17 +387,17 @@ def test_unknown_host_suggests_similar_names_then_lists_the_hosts(host, similar)
 
 def test_unknown_hosts_are_named_together():
     with pytest.raises(ValidationError) as err:
-        val.check_hosts_exist(['compute-1', 'nope', 'compute-11'], SERVICES)
+        host_checks.check_hosts_exist(['compute-1', 'nope', 'compute-11'], SERVICES)
     assert "Unknown compute hosts 'nope', 'compute-11'" in err.value.msg
     assert err.value.data['unknown_hosts'] == ['nope', 'compute-11']
 
 
 def test_known_hosts_pass():
-    val.check_hosts_exist(['compute-1', 'compute-10'], SERVICES)
-    val.check_hosts_exist([], SERVICES)
+    host_checks.check_hosts_exist(['compute-1', 'compute-10'], SERVICES)
+    host_checks.check_hosts_exist([], SERVICES)
 
 
 def test_unknown_target_suggests_similar_names():
     with pytest.raises(ValidationError) as err:
-        val.check_target('compute-01', SERVICES)
+        host_checks.check_target('compute-01', SERVICES)
     assert 'Did you mean compute-1, compute-10?' in err.value.msg

@@ -82,7 +82,8 @@ def test_confirm_without_wait_refused_because_already_confirmed(run, fake):
     someone_else_acts_first(fake, answer=409)
     result, failed = run(server_migrate, {'server': 'web', 'host': 'compute-2', 'wait': False}, fake)
     assert not failed, result['msg']
-    assert result['changed'] is False and 'someone else' in result['msg']
+    assert result['changed'] is False
+    assert 'already confirmed by the cloud or someone else (status confirmed)' in result['msg']
     assert result['migration']['status'] == 'confirmed'
 
 

@@ -5,6 +5,7 @@ __metaclass__ = type
 
 import pytest
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
+from ansible_collections.novaops.migration.plugins.module_utils import migration_action as actions
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.servers import ServerView
 from ansible_collections.novaops.migration.plugins.modules import compute_service
@@ -139,35 +140,35 @@ def test_info_too_old_for_filter(run, fake):
 # ----- server_migration_action -------------------------------------------------------------
 
 def test_decide_action_tables():
-    assert sma.decide_action('confirm', 'finished') == 'act'
-    assert sma.decide_action('confirm', 'confirmed') == 'done'
-    assert sma.decide_action('confirm', 'migrating') == 'wait'
-    assert 'reverted' in sma.decide_action('confirm', 'reverted')
-    assert sma.decide_action('revert', 'reverted') == 'done'
-    assert 'confirmed' in sma.decide_action('revert', 'confirmed')
-    assert sma.decide_action('abort', 'cancelled') == 'done'
-    assert 'completed' in sma.decide_action('abort', 'completed')
-    assert sma.decide_action('abort', 'accepted') == 'wait'
-    assert sma.decide_action('force_complete', 'queued') == 'wait'
-    assert sma.decide_action('force_complete', 'completed') == 'done'
-    assert 'cancelled' in sma.decide_action('force_complete', 'cancelled')
-    assert 'weird' in sma.decide_action('confirm', 'weird')
+    assert actions.decide_action('confirm', 'finished') == 'act'
+    assert actions.decide_action('confirm', 'confirmed') == 'done'
+    assert actions.decide_action('confirm', 'migrating') == 'wait'
+    assert 'reverted' in actions.decide_action('confirm', 'reverted')
+    assert actions.decide_action('revert', 'reverted') == 'done'
+    assert 'confirmed' in actions.decide_action('revert', 'confirmed')
+    assert actions.decide_action('abort', 'cancelled') == 'done'
+    assert 'completed' in actions.decide_action('abort', 'completed')
+    assert actions.decide_action('abort', 'accepted') == 'wait'
+    assert actions.decide_action('force_complete', 'queued') == 'wait'
+    assert actions.decide_action('force_complete', 'completed') == 'done'
+    assert 'cancelled' in actions.decide_action('force_complete', 'cancelled')
+    assert 'weird' in actions.decide_action('confirm', 'weird')
 
 
 def test_abort_of_queued_waits_below_265():
     from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions
-    assert sma.decide_action('abort', 'queued', ComputeVersions((2, 1), (2, 64))) == 'wait'
-    assert sma.decide_action('abort', 'queued', ComputeVersions((2, 1), (2, 65))) == 'act'
+    assert actions.decide_action('abort', 'queued', ComputeVersions((2, 1), (2, 64))) == 'wait'
+    assert actions.decide_action('abort', 'queued', ComputeVersions((2, 1), (2, 65))) == 'act'
 
 
 def test_goal_reached_checks_host_status_and_record():
     mig = {'status': 'reverted', 'source_compute': 'compute-1', 'dest_compute': 'compute-2'}
-    assert sma.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-1'), 'ACTIVE')
-    assert not sma.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-2'), 'ACTIVE')
-    assert not sma.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-1',
-                                                          task_state='resize_reverting'), 'ACTIVE')
-    assert not sma.goal_reached('confirm', {'status': 'confirming'}, ServerView(id='s', status='ACTIVE'), 'ACTIVE')
-    assert sma.end_problems('abort', {'source_compute': 'compute-1'}, ServerView(id='s', host='compute-2'))
+    assert actions.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-1'), 'ACTIVE')
+    assert not actions.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-2'), 'ACTIVE')
+    assert not actions.goal_reached('revert', mig, ServerView(id='s', status='ACTIVE', host='compute-1',
+                                                              task_state='resize_reverting'), 'ACTIVE')
+    assert not actions.goal_reached('confirm', {'status': 'confirming'}, ServerView(id='s', status='ACTIVE'), 'ACTIVE')
+    assert actions.end_problems('abort', {'source_compute': 'compute-1'}, ServerView(id='s', host='compute-2'))
 
 
 def test_confirm_then_idempotent(run, fake):
