@@ -22,6 +22,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.report.verdict i
 
 REPORT_VERSION = 1
 
+
 def servers_of(results, plan, kind, host, context):
     check_mode = bool(context.get('check_mode'))
     running = bool(context.get('running'))
@@ -58,6 +59,7 @@ def servers_of(results, plan, kind, host, context):
                              status_after=entry.get('status')))
     return servers
 
+
 def carry_over(servers, previous):
     """Keep what an earlier report of the same host and kind knew about servers this run found already done.
 
@@ -78,6 +80,7 @@ def carry_over(servers, previous):
         server['reason'] = '%s; moved by an earlier run (migration %s, finished %s)' % (
             server.get('reason') or 'nothing to do', old.get('migration_id'), old.get('finished_at'))
 
+
 def counts_of(servers):
     counts = {}
     for outcome in ('moved', 'already_moved', 'moved_earlier', 'already_restored', 'skipped', 'failed',
@@ -88,6 +91,7 @@ def counts_of(servers):
     counts['cold'] = len([s for s in servers if s.get('outcome') in ('moved', 'planned') and not s.get('live')])
     counts['total'] = len(servers)
     return counts
+
 
 def build_report(results, plan, after=None, context=None):
     """Assemble the report dict (see the role documentation for the format)."""

@@ -16,8 +16,10 @@ MOVING = ('cold', 'live', 'resume')
 # host may already be disabled and other servers moved.
 NOTHING_CHANGED = re.compile(r'[.;]?\s*Nothing (?:was|has been) changed\.?', re.IGNORECASE)
 
+
 def by_id(items):
     return dict((item.get('id'), item) for item in items or [] if item.get('id'))
+
 
 def label(item):
     """A server as the operator reads it: ``name (id)``, or the id alone when it has no name."""
@@ -26,11 +28,14 @@ def label(item):
         return '%s (%s)' % (name, ident)
     return name or ident or '?'
 
+
 def mode(item):
     return 'live' if item.get('live') else 'cold'
 
+
 def plural(count, word):
     return '%d %s%s' % (count, word, '' if count == 1 else 's')
+
 
 def brief(entry, **extra):
     """A report line for a server that was not migrated by this run (skipped, planned, not attempted)."""
@@ -58,10 +63,12 @@ def brief(entry, **extra):
     result.update(extra)
     return result
 
+
 def iso(timestamp):
     if timestamp is None:
         return None
     return datetime.datetime.fromtimestamp(float(timestamp), datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
 
 def migration_record(result, server, started, finished):
     """The report entry of one server after its migration (one item of a server_migrate_sequence result, or a failure).
@@ -130,6 +137,7 @@ def migration_record(result, server, started, finished):
         suffix += ', already moved, nothing done'
     entry['progress'] = '%s%s (%s, %.1f s)%s' % (prefix, after.get('host'), entry['mode'], seconds, suffix)
     return entry
+
 
 def migration_records(result, plan, started, now):
     """The report entries of one ``server_migrate_sequence`` call (its result, or ``ansible_failed_result``).

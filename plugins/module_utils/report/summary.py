@@ -16,9 +16,11 @@ def fmt_seconds(value):
     except (TypeError, ValueError):
         return '-'
 
+
 def modes(counts):
     parts = ['%d %s' % (counts[m], m) for m in ('live', 'cold') if counts[m]]
     return ' (%s)' % ', '.join(parts) if parts else ''
+
 
 def tally_of(report, kind):
     counts = report['counts']
@@ -42,6 +44,7 @@ def tally_of(report, kind):
     if counts['not_attempted']:
         parts.append('%d not attempted' % counts['not_attempted'])
     return ', '.join(parts)
+
 
 def headline(report, kind='evacuation'):
     """The first line: the state of the host first, so that it cannot be misread, then the run's verdict."""
@@ -82,6 +85,7 @@ def headline(report, kind='evacuation'):
         state = '%s was not checked again after the run and may still hold servers' % host
     return '%s: evacuation %s%s: %s.' % (state, result.upper(), duration, tally)
 
+
 def server_line(server, kind):
     outcome = server.get('outcome')
     name = label(server)
@@ -104,6 +108,7 @@ def server_line(server, kind):
     else:
         detail = '%s: %s' % (server.get('status_before'), server.get('reason'))
     return '  %-16s %s: %s' % (outcome.replace('_', ' '), name, detail)
+
 
 def summary_lines(report, kind='evacuation'):
     """The human summary: headline, one line per server, what is left on the host, service state and report path."""

@@ -21,6 +21,7 @@ def remaining_on(host, after):
                       'reason': entry.get('reason'), 'excluded': bool(entry.get('excluded'))})
     return sorted(found, key=lambda e: (e.get('name') or '', e.get('id') or ''))
 
+
 def postcondition(kind, host, plan, after):
     """Compare the plan with the re-query after the run.
 
@@ -51,6 +52,7 @@ def postcondition(kind, host, plan, after):
                            'migration_status': migration.get('status')})
     return {'checked': True, 'ok': not described and not open_moves, 'still_pending': described,
             'unfinished': open_moves}
+
 
 def service_note(kind, host, ownership, service_after, run_id=None, check_mode=False, enabled_by_run=False):
     """What the run says about the compute service, from the state read again after the run.
@@ -90,6 +92,7 @@ def service_note(kind, host, ownership, service_after, run_id=None, check_mode=F
                 'host_restore will only re-enable it if that reason is an evacuation marker.' % (host, reason))
     return 'The compute service of %s is disabled by this run and stays disabled (reason: %s).' % (host, reason)
 
+
 def service_summary(kind, host, context, check_mode):
     """The service part of the report: given as is, or worked out from the state before and after the run."""
     if 'ownership' not in context:
@@ -107,6 +110,7 @@ def service_summary(kind, host, context, check_mode):
     key = 'enabled_by_this_run' if kind == 'restore' else 'disabled_by_this_run'
     service[key] = bool(context.get('%s_by_run' % ('enabled' if kind == 'restore' else 'disabled'))) and not check_mode
     return service
+
 
 def run_problems(kind, host, servers, post, remaining, require_empty, error):
     """Why the run did not reach its goal, one sentence each, naming every server with its id."""
