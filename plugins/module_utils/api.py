@@ -26,11 +26,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import Va
 _MISSING = object()
 
 
-def sdk_proxy(api):
-    """The openstacksdk service proxy behind ``api``: a :class:`RestClient`'s adapter, or ``api`` itself."""
-    return getattr(api, 'adapter', api)
-
-
 def nova_body(resource):
     """The JSON object Nova returned for an openstacksdk resource, under Nova's field names.
 

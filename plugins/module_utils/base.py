@@ -20,7 +20,7 @@ import traceback
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
-from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient, sdk_proxy
+from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient
 from ansible_collections.novaops.migration.plugins.module_utils.connection import (
     SecretAwareAnsibleModule,
     connect_kwargs,
@@ -91,16 +91,16 @@ class NovaOpsModule(object):
         return self._conn
 
     @property
-    def api(self):
-        """RestClient on the compute endpoint (for the requests openstacksdk cannot express)."""
-        if self._api is None:
-            self._api = RestClient(self.connect().compute)
-        return self._api
+    def compute(self):
+        """The openstacksdk compute proxy: every request the SDK can express goes through its methods."""
+        return self.connect().compute
 
     @property
-    def compute(self):
-        """openstacksdk compute proxy (the adapter behind :attr:`api`): use its methods where they fit."""
-        return sdk_proxy(self.api)
+    def api(self):
+        """Raw JSON requests on the same proxy, for the few the SDK cannot express (each caller says why)."""
+        if self._api is None:
+            self._api = RestClient(self.compute)
+        return self._api
 
     @property
     def versions(self):
@@ -110,6 +110,10 @@ class NovaOpsModule(object):
             self._versions = mv.from_endpoint_data(self.connect().compute.get_endpoint_data())
             self.step = step
         return self._versions
+
+    def set_step(self, step):
+        """Name what the module is doing now, for the message of a failure that happens meanwhile."""
+        self.step = step
 
     def placement_proxy(self):
         """openstacksdk placement proxy, or None when the cloud has none (capacity then falls back to hypervisors)."""

@@ -17,19 +17,30 @@ from ansible_collections.novaops.migration.plugins.module_utils.api import nova_
 from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers, looks_like_uuid
 
 
-def read_host_facts(module, hosts=None, zone=None, enabled_only=False, with_servers=False):
-    """One entry per selected nova-compute service; ``module`` is the NovaOpsModule (api, versions, step)."""
-    module.step = 'listing compute services'
-    services = hst.list_services(module.api, module.versions)
+def _unnamed(_step):
+    return None
+
+
+def read_host_facts(compute, versions, placement=None, hosts=None, zone=None, enabled_only=False, with_servers=False,
+                    step=_unnamed):
+    """One entry per selected nova-compute service.
+
+    :param compute: the openstacksdk compute proxy; ``versions``: the cloud's microversion range.
+    :param placement: a callable returning the placement proxy, or None when the cloud has none (asked once, only
+        when a hypervisor is found); without it capacity comes from the hypervisor statistics.
+    :param step: called with the name of each step, so that a failure says what was being read.
+    """
+    step('listing compute services')
+    services = hst.list_services(compute, versions)
     # A host name that exists nowhere would otherwise look like a host with nothing on it.
     host_checks.check_hosts_exist(hosts, services)
     selected = hst.select_services(services, hosts, zone, enabled_only)
     if not selected:
         return []
 
-    module.step = 'listing hypervisors'
-    hypervisors = hst.hypervisors_by_host(hst.list_hypervisors(module.api, module.versions, with_servers=True))
-    placement = None
+    step('listing hypervisors')
+    hypervisors = hst.hypervisors_by_host(hst.list_hypervisors(compute, versions, with_servers=True))
+    proxy = None
     placement_broken = False
     result = []
     for service in selected:
@@ -37,12 +48,12 @@ def read_host_facts(module, hosts=None, zone=None, enabled_only=False, with_serv
         hypervisor = (hypervisors.get(host) or [None])[0]
         capacity = None
         if hypervisor is not None and not placement_broken:
-            if placement is None:
-                placement = module.placement_proxy()
-                placement_broken = placement is None
-            if placement is not None:
-                module.step = 'reading Placement for %s' % host
-                capacity, placement_broken = placement_capacity(placement, hypervisor)
+            if proxy is None:
+                proxy = placement() if placement is not None else None
+                placement_broken = proxy is None
+            if proxy is not None:
+                step('reading Placement for %s' % host)
+                capacity, placement_broken = placement_capacity(proxy, hypervisor)
         if capacity is None:
             capacity = hst.capacity_from_hypervisor(hypervisor)
             if capacity is not None:
@@ -53,15 +64,15 @@ def read_host_facts(module, hosts=None, zone=None, enabled_only=False, with_serv
             'service': service,
             'hypervisor': hst.normalize_hypervisor(hypervisor) if hypervisor is not None else None,
             'capacity': capacity,
-            'server_count': server_count(hypervisor, module.versions.max >= mv.V_SERVICE_UUID),
+            'server_count': server_count(hypervisor, versions.max >= mv.V_SERVICE_UUID),
         }
         if with_servers:
-            module.step = 'listing the servers of %s' % host
-            servers = list_servers(module.api, mv.choose_server_read(module.versions), {'host': host})
+            step('listing the servers of %s' % host)
+            servers = list_servers(compute, mv.choose_server_read(versions), {'host': host})
             entry['servers'] = [hst.server_summary(s) for s in servers]
             entry['server_count'] = len(entry['servers'])
         result.append(entry)
-    module.step = None
+    step(None)
     return result
 
 

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
-from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 
 RESOURCE_CLASSES = (('vcpus', 'VCPU'), ('memory_mb', 'MEMORY_MB'), ('disk_gb', 'DISK_GB'))
 
@@ -143,16 +143,16 @@ def server_summary(server):
     }
 
 
-def list_services(api, versions, host=None, binary='nova-compute'):
+def list_services(compute, versions, host=None, binary='nova-compute'):
     """Compute services (openstacksdk ``services``) at :func:`~microversion.choose_services`' version, normalized."""
     query = {'binary': binary}
     if host:
         query['host'] = host
-    services = sdk_proxy(api).services(microversion=mv.choose_services(versions), **query)
+    services = compute.services(microversion=mv.choose_services(versions), **query)
     return [normalize_service(nova_body(s)) for s in services]
 
 
-def list_hypervisors(api, versions, with_servers=False):
+def list_hypervisors(compute, versions, with_servers=False):
     """Hypervisors with details (openstacksdk ``hypervisors``) as Nova's JSON objects, every page.
 
     ``with_servers`` is sent only from 2.53, where Nova knows it.
@@ -160,5 +160,5 @@ def list_hypervisors(api, versions, with_servers=False):
     query = {}
     if with_servers and versions.max >= mv.V_SERVICE_UUID:
         query['with_servers'] = True
-    hypervisors = sdk_proxy(api).hypervisors(details=True, microversion=mv.choose_hypervisors(versions), **query)
+    hypervisors = compute.hypervisors(details=True, microversion=mv.choose_hypervisors(versions), **query)
     return [nova_body(h) for h in hypervisors]

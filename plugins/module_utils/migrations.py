@@ -8,7 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import nova
-from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 
 _COUNTERS = ('memory_total_bytes', 'memory_processed_bytes', 'memory_remaining_bytes',
              'disk_total_bytes', 'disk_processed_bytes', 'disk_remaining_bytes')
@@ -98,7 +98,7 @@ def newest(migrations, migration_type=None, statuses=None):
     return sorted(candidates, key=sort_key, reverse=True)[0]
 
 
-def list_for_server(api, versions, server_id, migration_type=None):
+def list_for_server(compute, versions, server_id, migration_type=None):
     """All migration records of one server via ``GET /os-migrations?instance_uuid=`` (released Nova).
 
     openstacksdk ``migrations`` (``server_id`` is sent as ``instance_uuid``),
@@ -109,7 +109,7 @@ def list_for_server(api, versions, server_id, migration_type=None):
     if migration_type:
         query['migration_type'] = migration_type
     version = mv.choose_migration_lookup(versions)
-    records = [nova_body(m) for m in sdk_proxy(api).migrations(microversion=version, **query)]
+    records = [nova_body(m) for m in compute.migrations(microversion=version, **query)]
     if migration_type:
         # Nova filters on migration_type at every microversion but shows the
         # field only from 2.23: fill it in from the filter.
@@ -122,14 +122,14 @@ def list_for_server(api, versions, server_id, migration_type=None):
     return sorted(result, key=sort_key, reverse=True)
 
 
-def live_in_progress(api, versions, server_id):
+def live_in_progress(compute, versions, server_id):
     """In-progress live migrations from ``GET /servers/{id}/migrations`` (with progress counters).
 
     openstacksdk ``server_migrations`` (up to 2.80, the last version that
     changed this view); below 2.23 :class:`CloudTooOld` is raised first.
     """
     mv.choose_server_migrations(versions)
-    return [normalize(nova_body(r)) for r in sdk_proxy(api).server_migrations(server_id)]
+    return [normalize(nova_body(r)) for r in compute.server_migrations(server_id)]
 
 
 def newest_id(api, versions):

@@ -138,11 +138,11 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         return mv.choose_server_read(self.versions)
 
     def _get(self):
-        self.current = get_server(self.api, self.before.id, self._read_version())
+        self.current = get_server(self.compute, self.before.id, self._read_version())
         return self.current
 
     def _records(self, migration_type=None):
-        return mig.list_for_server(self.api, self.versions, self.before.id, migration_type=migration_type)
+        return mig.list_for_server(self.compute, self.versions, self.before.id, migration_type=migration_type)
 
     def _is_new(self, record):
         """True for a record created after this run began (ours, once we have written)."""
@@ -193,7 +193,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         fault = where.fault
         if not fault and self.changed_so_far:
             actions = ('live-migration',) if self.params['live_migration'] else ('migrate', 'confirmResize')
-            fault = action_failure_reason(self.api, self.versions, where.id, actions)
+            fault = action_failure_reason(self.compute, self.versions, where.id, actions)
         fault_text = ' Server fault: %s.' % fault.rstrip('.') if fault else ''
         status = self.migration.get('status') if self.migration else 'unknown'
         return MigrationFailed(
@@ -211,7 +211,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         val.validate_migrate_options(live, host, p['force'], p['block_migration'], source_host, server=p['server'])
 
         self.step = 'looking up the server'
-        self.before = find_server(self.api, p['server'], self._read_version())
+        self.before = find_server(self.compute, p['server'], self._read_version())
         self.current = self.before
         if not self.before.host:
             # SHELVED_OFFLOADED servers have no host; otherwise the credentials cannot see it.
@@ -222,7 +222,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         # that has already left it; a server still on source_host needs neither.
         if host or (source_host and self.before.host != source_host):
             self.step = 'listing compute services'
-            services = list_services(self.api, self.versions)
+            services = list_services(self.compute, self.versions)
             if host and host_checks.find_service(services, host) is None:
                 # Unknown hosts fail even when nothing would be done (check_target raises).
                 host_checks.check_target(host, services, self.before, p['force'])

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
-from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body, sdk_proxy
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.errors import (
     AmbiguousResource,
     ResourceNotFound,
@@ -164,14 +164,14 @@ def _status_code(exc):
     return getattr(exc, 'status_code', None) or getattr(exc, 'http_status', None)
 
 
-def get_server(api, server_id, microversion):
+def get_server(compute, server_id, microversion):
     """GET one server by ID (openstacksdk ``get_server``); :class:`ResourceNotFound` on 404.
 
     The SDK negotiates min(2.100, cloud maximum), the version
     :func:`~microversion.choose_server_read` gives callers as ``microversion``.
     """
     try:
-        server = sdk_proxy(api).get_server(server_id)
+        server = compute.get_server(server_id)
     except Exception as exc:  # pylint: disable=broad-except
         if _status_code(exc) == 404:
             raise ResourceNotFound('Server %s does not exist (any more).' % server_id, server=server_id) from None
@@ -184,14 +184,14 @@ def get_server(api, server_id, microversion):
 _SDK_SERVER_QUERY = {'host': 'compute_host', 'all_tenants': 'all_projects'}
 
 
-def list_servers(api, microversion, params, all_projects=True):
+def list_servers(compute, microversion, params, all_projects=True):
     """List servers with details (openstacksdk ``servers``), across all projects when allowed.
 
     Returns Nova's server objects (dicts with Nova's field names), following
     the pages to the end.  Falls back to the caller's own project when the
     cloud refuses ``all_tenants`` (HTTP 403 for non-admins).
     """
-    proxy = sdk_proxy(api)
+    proxy = compute
     query = dict((_SDK_SERVER_QUERY.get(key, key), value) for key, value in (params or {}).items())
     query.pop('all_projects', None)
 
@@ -208,7 +208,7 @@ def list_servers(api, microversion, params, all_projects=True):
     return fetch(False)
 
 
-def find_server(api, name_or_id, microversion, all_projects=True, ignore_missing=False):
+def find_server(compute, name_or_id, microversion, all_projects=True, ignore_missing=False):
     """Find a server by ID or exact name.
 
     * an ID is fetched directly (one request);
@@ -220,10 +220,10 @@ def find_server(api, name_or_id, microversion, all_projects=True, ignore_missing
     """
     if looks_like_uuid(name_or_id):
         try:
-            return get_server(api, name_or_id, microversion)
+            return get_server(compute, name_or_id, microversion)
         except ResourceNotFound:
             pass
-    servers = list_servers(api, microversion, {'name': name_query(name_or_id)}, all_projects=all_projects)
+    servers = list_servers(compute, microversion, {'name': name_query(name_or_id)}, all_projects=all_projects)
     matches = exact_matches(servers, name_or_id)
     if len(matches) == 1:
         return view_from_api(matches[0])
@@ -243,7 +243,7 @@ def find_server(api, name_or_id, microversion, all_projects=True, ignore_missing
     )
 
 
-def action_failure_reason(api, versions, server_id, actions):
+def action_failure_reason(compute, versions, server_id, actions):
     """Why the newest instance action named in ``actions`` failed, or None.
 
     Nova reports asynchronous failures (NoValidHost, pre-check errors) only
@@ -253,7 +253,7 @@ def action_failure_reason(api, versions, server_id, actions):
     """
     version = mv.fmt(mv.best(versions, cap=(2, 84)))
     try:
-        proxy = sdk_proxy(api)
+        proxy = compute
         listed = [nova_body(a) for a in proxy.server_actions(server_id, microversion=version)]
         candidates = [a for a in listed if a.get('action') in actions]
         if not candidates:

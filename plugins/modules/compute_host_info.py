@@ -122,7 +122,8 @@ class ComputeHostInfoModule(NovaOpsModule):
         p = self.params
         val.check_named_list('host', p['host'], 'Give exact compute host names, or leave host out (omit) to describe '
                              'every host.')
-        self.exit_json(hosts=read_host_facts(self, p['host'], p['zone'], p['enabled_only'], p['with_servers']))
+        self.exit_json(hosts=read_host_facts(self.compute, self.versions, self.placement_proxy, p['host'], p['zone'],
+                                                     p['enabled_only'], p['with_servers'], step=self.set_step))
 
 
 def main():

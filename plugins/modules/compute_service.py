@@ -226,10 +226,10 @@ class ComputeServiceModule(NovaOpsModule):
         plan_service_change({}, p['state'], p['disabled_reason'], None, p['only_if_disabled_reason'])
 
         self.step = 'looking up the compute service'
-        services = list_services(self.api, self.versions, host=p['host'], binary=p['binary'])
+        services = list_services(self.compute, self.versions, host=p['host'], binary=p['binary'])
         matches = [s for s in services if s.get('host') == p['host'] and s.get('binary') == p['binary']]
         if not matches:
-            known = sorted(set(s.get('host') for s in list_services(self.api, self.versions, binary=p['binary'])))
+            known = sorted(set(s.get('host') for s in list_services(self.compute, self.versions, binary=p['binary'])))
             raise ResourceNotFound('No %s service on host %r (host names must match exactly). Hosts with %s: %s.'
                                    % (p['binary'], p['host'], p['binary'], ', '.join(known) or 'none'),
                                    hosts=known)

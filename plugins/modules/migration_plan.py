@@ -312,7 +312,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import hosts as 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
-from ansible_collections.novaops.migration.plugins.module_utils.api import url_path
+from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.cold_force import FORCE_REJECTED_HINT, cold_force_accepted
 from ansible_collections.novaops.migration.plugins.module_utils.errors import NovaOpsError
@@ -384,12 +384,13 @@ class MigrationPlanModule(NovaOpsModule):
         hosts = p['hosts']
         if hosts is None:
             # Read here rather than in a compute_host_info task: one module start-up, one token less.
-            hosts = read_host_facts(self) if p['capacity_check'] else hst.list_services(self.api, versions)
+            hosts = (read_host_facts(self.compute, versions, self.placement_proxy, step=self.set_step) if p['capacity_check']
+                     else hst.list_services(self.compute, versions))
         elif p['refresh_services']:
             # The capacity figures of an earlier read are good enough; the services' status and disabled reasons are
             # what may have changed since (one request).
             self.step = 'listing compute services'
-            hosts = refreshed_services(hosts, hst.list_services(self.api, versions))
+            hosts = refreshed_services(hosts, hst.list_services(self.compute, versions))
 
         planner = self._restore if p['mode'] == 'restore' else self._evacuate
         plan = planner(p['host'], hosts, options)
@@ -442,24 +443,25 @@ class MigrationPlanModule(NovaOpsModule):
     # ----- reads ------------------------------------------------------------
     def _servers_on(self, host):
         self.step = 'listing the servers on %s' % host
-        servers = list_servers(self.api, self.read_version, {'host': host})
+        servers = list_servers(self.compute, self.read_version, {'host': host})
         return [server_document.server_document(s, self.pinned_known) for s in servers
                 if s.get('OS-EXT-SRV-ATTR:host') in (None, host)]
 
     def _server(self, server_id):
         self.step = 'reading server %s' % server_id
         try:
-            body = self.api.get(url_path('/servers/%s', server_id), microversion=self.read_version) or {}
+            # openstacksdk reads at min(2.100, the cloud's maximum), the version read_version names.
+            body = nova_body(self.compute.get_server(server_id))
         except Exception as exc:  # pylint: disable=broad-except
             if getattr(exc, 'status_code', None) == 404:
                 return None
             raise
-        return server_document.server_document(body.get('server'), self.pinned_known)
+        return server_document.server_document(body, self.pinned_known)
 
     def _migrations(self, host):
         self.step = 'listing the migrations of %s' % host
         version = mv.choose_migration_list(self.versions, {})
-        records = self.api.get_all('/os-migrations', 'migrations', microversion=version, params={'host': host})
+        records = [nova_body(r) for r in self.compute.migrations(microversion=version, host=host)]
         result = [mig.normalize(r) for r in records]
         # Clouds ignore unknown filters on some microversions: keep exact matches only.
         return [m for m in result if host in (m.get('source_compute'), m.get('dest_compute'))]

@@ -180,18 +180,18 @@ class ServerMigrationActionModule(NovaOpsModule):
                        server_before=self.before.summary(), server=self.current.summary(), elapsed=self.elapsed())
 
     def _get(self):
-        self.current = get_server(self.api, self.before.id, mv.choose_server_read(self.versions))
+        self.current = get_server(self.compute, self.before.id, mv.choose_server_read(self.versions))
         return self.current
 
     def _reload_migration(self):
-        records = mig.list_for_server(self.api, self.versions, self.before.id)
+        records = mig.list_for_server(self.compute, self.versions, self.before.id)
         found = mig.by_id(records, self.migration['id'])
         if found is not None:
             self.migration = found
         return self.migration
 
     def _find_migration(self, action):
-        records = mig.list_for_server(self.api, self.versions, self.before.id)
+        records = mig.list_for_server(self.compute, self.versions, self.before.id)
         wanted = self.params.get('migration_id')
         if wanted:
             found = mig.by_id(records, wanted)
@@ -244,7 +244,7 @@ class ServerMigrationActionModule(NovaOpsModule):
         val.check_named('migration_id', self.params.get('migration_id'),
                         'Give the migration ID, or leave migration_id out (omit) to act on the newest matching one.')
         self.step = 'looking up the server'
-        self.before = find_server(self.api, self.params['server'], mv.choose_server_read(self.versions))
+        self.before = find_server(self.compute, self.params['server'], mv.choose_server_read(self.versions))
         self.current = self.before
         self.step = 'looking up the migration'
         self.migration = self._find_migration(action)

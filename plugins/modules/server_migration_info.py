@@ -333,7 +333,7 @@ class ServerMigrationInfoModule(NovaOpsModule):
         server = None
         if self.params.get('server'):
             self.step = 'looking up the server'
-            server = find_server(self.api, self.params['server'], mv.choose_server_read(self.versions),
+            server = find_server(self.compute, self.params['server'], mv.choose_server_read(self.versions),
                                  ignore_missing=True)
             if server is None:
                 return self.exit_json(migrations=[], microversion=version)
@@ -367,7 +367,7 @@ class ServerMigrationInfoModule(NovaOpsModule):
         if host is not None and not host_in_records:
             # Nothing there: make sure the host exists, or a typo would read as "no migration on this host".
             self.step = 'listing compute services'
-            host_checks.check_hosts_exist([host], list_services(self.api, self.versions))
+            host_checks.check_hosts_exist([host], list_services(self.compute, self.versions))
         self.exit_json(migrations=records, microversion=version)
 
     def _add_progress(self, server, records):
@@ -376,7 +376,7 @@ class ServerMigrationInfoModule(NovaOpsModule):
         if not live or self.versions.max < mv.V_SERVER_MIGRATIONS:
             return
         try:
-            progress = mig.live_in_progress(self.api, self.versions, server.id)
+            progress = mig.live_in_progress(self.compute, self.versions, server.id)
         except Exception:  # pylint: disable=broad-except
             # Progress is a bonus (policy may forbid it); the listing stands without it.
             return

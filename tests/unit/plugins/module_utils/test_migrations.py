@@ -126,10 +126,10 @@ def test_list_for_server_uses_os_migrations_and_refilters():
                    rec(id=2, instance_uuid='other'),
                    rec(id=3, instance_uuid='s1', migration_type='migration', created_at='2026-01-01T00:00:02')])
     versions = ComputeVersions((2, 1), (2, 96))
-    records = mig.list_for_server(api, versions, 's1')
+    records = mig.list_for_server(api.adapter, versions, 's1')
     assert [r['id'] for r in records] == [3, 1]
     assert api.calls[0] == ('/os-migrations', '2.59', {'instance_uuid': 's1'})
-    latest = mig.list_for_server(api, versions, 's1', migration_type='live-migration')[0]
+    latest = mig.list_for_server(api.adapter, versions, 's1', migration_type='live-migration')[0]
     assert latest['id'] == 1
     assert api.calls[-1][2] == {'instance_uuid': 's1', 'migration_type': 'live-migration'}
 
@@ -149,7 +149,7 @@ def test_list_for_server_fills_type_from_filter_below_2_23():
     record.pop('migration_type')
     versions = ComputeVersions((2, 1), (2, 20))
     api = fake_api([record], versions)
-    latest = mig.list_for_server(api, versions, 's1', migration_type='live-migration')[0]
+    latest = mig.list_for_server(api.adapter, versions, 's1', migration_type='live-migration')[0]
     assert latest['id'] == 7 and latest['migration_type'] == 'live-migration'
     assert latest['in_progress'] is False
     assert api.calls[0][1] == '2.20'

@@ -91,20 +91,20 @@ def test_view_from_sdk_matches_view_from_api(body):
 
 def test_find_by_id_is_one_request():
     api = ScriptedApi({'/servers/' + UUID1: {'server': nova_server(UUID1, 'web')}})
-    assert srv.find_server(api, UUID1, '2.96').name == 'web'
+    assert srv.find_server(api.adapter, UUID1, '2.96').name == 'web'
     assert len(api.calls) == 1
 
 
 def test_find_by_name_exact_across_projects():
     api = ScriptedApi({'/servers/detail': {'servers': [nova_server('a', 'web-1'), nova_server('b', 'web-10')]}})
-    assert srv.find_server(api, 'web-1', '2.96').id == 'a'
+    assert srv.find_server(api.adapter, 'web-1', '2.96').id == 'a'
     assert api.calls[0][1] == {'name': 'web-1', 'all_tenants': 'True'}
 
 
 def test_find_by_name_ambiguous_lists_ids():
     api = ScriptedApi({'/servers/detail': {'servers': [nova_server('b', 'web'), nova_server('a', 'web')]}})
     with pytest.raises(AmbiguousResource) as err:
-        srv.find_server(api, 'web', '2.96')
+        srv.find_server(api.adapter, 'web', '2.96')
     assert err.value.data['matching_ids'] == ['a', 'b']
     assert 'a, b' in err.value.msg
 
@@ -113,22 +113,22 @@ def test_find_missing_raises_or_returns_none():
     api = ScriptedApi({'/servers/detail': {'servers': [nova_server('a', 'web-10')]},
                        '/servers/' + UUID1: sdk_fake.HttpError(404)})
     with pytest.raises(ResourceNotFound):
-        srv.find_server(api, 'web-1', '2.96')
-    assert srv.find_server(api, UUID1, '2.96', ignore_missing=True) is None
+        srv.find_server(api.adapter, 'web-1', '2.96')
+    assert srv.find_server(api.adapter, UUID1, '2.96', ignore_missing=True) is None
 
 
 def test_non_admin_falls_back_to_own_project_on_403():
     forbidden = ('/servers/detail', (('all_tenants', 'True'), ('name', 'web')))
     own = ('/servers/detail', (('name', 'web'),))
     api = ScriptedApi({forbidden: sdk_fake.HttpError(403), own: {'servers': [nova_server('a', 'web')]}})
-    assert srv.find_server(api, 'web', '2.96').id == 'a'
+    assert srv.find_server(api.adapter, 'web', '2.96').id == 'a'
     assert [c[1] for c in api.calls] == [{'name': 'web', 'all_tenants': 'True'}, {'name': 'web'}]
 
 
 def test_list_servers_sends_novas_host_filter():
     # openstacksdk knows Nova's "host" filter as compute_host (unknown names would be dropped or filtered locally).
     api = ScriptedApi({'/servers/detail': {'servers': [nova_server('a', 'web')]}})
-    assert srv.list_servers(api, '2.96', {'host': 'compute-1'}) == [nova_server('a', 'web')]
+    assert srv.list_servers(api.adapter, '2.96', {'host': 'compute-1'}) == [nova_server('a', 'web')]
     assert api.calls == [('/servers/detail', {'host': 'compute-1', 'all_tenants': 'True'})]
     assert api.nova.calls[0][2] == '2.96'
 
@@ -136,7 +136,7 @@ def test_list_servers_sends_novas_host_filter():
 def test_other_errors_propagate():
     api = ScriptedApi({'/servers/detail': sdk_fake.HttpError(500, 'Unexpected API Error.')})
     with pytest.raises(sdk_exceptions.HttpException) as err:
-        srv.find_server(api, 'web', '2.96')
+        srv.find_server(api.adapter, 'web', '2.96')
     assert err.value.status_code == 500
     msg, data = error_report.describe_exception(err.value, 'looking up the server')
     assert msg.startswith('Failed while looking up the server: HTTP 500 from GET http://nova.test/v2.1/servers/detail?')
