@@ -4,8 +4,9 @@
 """Compute API microversion negotiation.
 
 The cloud's range is discovered once per connection; each request then picks
-its own microversion with the pure chooser functions below.  See
-nova-api.md section 1.1 for the table of versions these rules come from.
+its own microversion with the pure chooser functions below.  The versions
+come from Nova's REST API version history (the compute API reference's
+microversion notes for each action and list).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -113,7 +114,7 @@ def lowest(versions, needed, preferred=None):
 
 
 # --------------------------------------------------------------------------
-# Cold migration (nova-api.md section 3.1)
+# Cold migration (the migrate server action)
 # --------------------------------------------------------------------------
 
 def choose_cold_migrate(versions, host=None, force=False):
@@ -138,7 +139,7 @@ def choose_cold_migrate(versions, host=None, force=False):
 
 
 # --------------------------------------------------------------------------
-# Live migration (nova-api.md section 3.3)
+# Live migration (the os-migrateLive server action)
 # --------------------------------------------------------------------------
 
 def _block_value(block_migration):

@@ -4,8 +4,8 @@
 """Deadline-bound polling.
 
 Never wait without a deadline, stop at once on a terminal failure, and on
-timeout report the last state seen (anchors.md section 3: OSISM waits
-forever and counts ERROR as success; OSC --wait accepts ACTIVE).
+timeout report the last state seen: a wait that never ends, or that takes
+ERROR or a bare ACTIVE status for success, hides a failed migration.
 """
 
 from __future__ import absolute_import, division, print_function
