@@ -8,6 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils.api import nova_body
+from ansible_collections.novaops.migration.plugins.module_utils.planning.server_document import server_document
 
 RESOURCE_CLASSES = (('vcpus', 'VCPU'), ('memory_mb', 'MEMORY_MB'), ('disk_gb', 'DISK_GB'))
 
@@ -126,21 +127,10 @@ def hypervisors_by_host(hypervisors):
 
 
 def server_summary(server):
-    """Short server entry for compute_host_info ``servers``."""
-    flavor = server.get('flavor') or {}
-    return {
-        'id': server.get('id'),
-        'name': server.get('name'),
-        'status': server.get('status'),
-        'project_id': server.get('tenant_id') or server.get('project_id'),
-        'flavor': {
-            'name': flavor.get('original_name') or flavor.get('name'),
-            'id': flavor.get('id'),
-            'vcpus': flavor.get('vcpus'),
-            'ram': flavor.get('ram'),
-            'disk': flavor.get('disk'),
-        },
-    }
+    """Short server entry for compute_host_info ``servers``, from the same reading as the planner's document."""
+    doc = server_document(server)
+    return {'id': doc['id'], 'name': doc['name'], 'status': doc['status'], 'project_id': doc['project_id'],
+            'flavor': dict((key, doc['flavor'][key]) for key in ('name', 'id', 'vcpus', 'ram', 'disk'))}
 
 
 def list_services(compute, versions, host=None, binary='nova-compute'):

@@ -110,35 +110,9 @@ def view_from_api(body):
 
 
 def view_from_sdk(server):
-    """Build a :class:`ServerView` from an openstacksdk ``Server`` (same result as :func:`view_from_api`).
-
-    The SDK's attributes map Nova's extended fields (``compute_host`` is
-    ``OS-EXT-SRV-ATTR:host``, ``vm_state`` is ``OS-EXT-STS:vm_state`` ...).  The
-    flavor is taken from the body as Nova sent it: the SDK's ``flavor``
-    attribute converts it to a Flavor resource that fills absent sizes with 0.
-    """
-    if server is None:
-        return view_from_api(None)
-    body = nova_body(server)
-    power = server.power_state
-    return ServerView(
-        id=server.id,
-        name=server.name,
-        status=(server.status or '').upper() or None,
-        host=server.compute_host,
-        hypervisor_hostname=server.hypervisor_hostname,
-        vm_state=server.vm_state,
-        task_state=server.task_state,
-        power_state=power if isinstance(power, int) else None,
-        locked=bool(server.is_locked),
-        locked_reason=server.locked_reason,
-        availability_zone=server.availability_zone,
-        pinned_availability_zone=server.pinned_availability_zone,
-        project_id=server.project_id or body.get('project_id'),
-        user_id=server.user_id,
-        fault=_fault_message({'fault': server.fault}),
-        flavor=_flavor_summary(body.get('flavor')),
-    )
+    """Build a :class:`ServerView` from an openstacksdk ``Server``: the body Nova sent, read as :func:`view_from_api`
+    reads it (the SDK's own attributes would convert the embedded flavor into a Flavor that fills absent sizes)."""
+    return view_from_api(nova_body(server) if server is not None else None)
 
 
 def looks_like_uuid(value):

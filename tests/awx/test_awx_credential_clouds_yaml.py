@@ -14,18 +14,16 @@ tests write that file for the mock cloud, clear every ``OS_*`` variable, set ``O
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
 from mock_compute.testing import mock_cloud_in_process
+from playbook_runner import ansible_playbook, collections_path
 
 ROOT = Path(__file__).resolve().parents[2]
-COLLECTIONS = ROOT / ".venv" / "collections"
 AWX_CLOUD = "devstack"
 
 PLAYBOOK = textwrap.dedent("""\
@@ -93,25 +91,6 @@ PLAYBOOK = textwrap.dedent("""\
                   'group_migrations': group_migrations, 'domain_hosts': domain_hosts,
                   'unknown_cloud': unknown_cloud} | to_json }}
     """)
-
-
-def ansible_playbook():
-    candidate = Path(sys.executable).with_name("ansible-playbook")
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("ansible-playbook")
-    if not found:
-        pytest.skip("ansible-playbook is not installed next to %s or on PATH" % sys.executable)
-    return found
-
-
-def collections_path():
-    if (COLLECTIONS / "ansible_collections" / "novaops" / "migration").exists():
-        return str(COLLECTIONS)
-    configured = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
-    if not configured:
-        pytest.skip("novaops.migration is not on a collections path (run make venv)")
-    return configured
 
 
 def awx_clouds_yaml(auth_url, domain_field=False):

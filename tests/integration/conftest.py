@@ -1,4 +1,4 @@
-"""Fixtures of the integration tests; the helpers they use live in playbook_runner.py (importable by name)."""
+"""Fixtures of the integration tests; the helpers they use live in tests/playbook_runner.py (importable by name)."""
 
 import pytest
 from playbook_runner import run_playbook

@@ -6,31 +6,34 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.novaops.migration.plugins.module_utils.servers import view_from_api
+
 
 def server_document(body, pinned_known=True):
-    """Normalize a Nova server JSON object into the document the filter and the planner use."""
+    """The document the filter and the planner use: the server as :func:`~servers.view_from_api` reads Nova's body,
+    plus the keys an operator filters on (metadata, tags, key_name, created) and the flavor's sizes."""
     body = body or {}
+    view = view_from_api(body)
     flavor = body.get('flavor') if isinstance(body.get('flavor'), dict) else {}
-    fault = body.get('fault') if isinstance(body.get('fault'), dict) else {}
     doc = {
-        'id': body.get('id'),
-        'name': body.get('name'),
-        'status': (body.get('status') or '').upper() or None,
-        'host': body.get('OS-EXT-SRV-ATTR:host'),
-        'hypervisor_hostname': body.get('OS-EXT-SRV-ATTR:hypervisor_hostname'),
-        'vm_state': body.get('OS-EXT-STS:vm_state'),
-        'task_state': body.get('OS-EXT-STS:task_state'),
-        'power_state': body.get('OS-EXT-STS:power_state'),
-        'locked': bool(body.get('locked')),
-        'locked_reason': body.get('locked_reason'),
-        'availability_zone': body.get('OS-EXT-AZ:availability_zone'),
-        'project_id': body.get('tenant_id') or body.get('project_id'),
-        'user_id': body.get('user_id'),
+        'id': view.id,
+        'name': view.name,
+        'status': view.status,
+        'host': view.host,
+        'hypervisor_hostname': view.hypervisor_hostname,
+        'vm_state': view.vm_state,
+        'task_state': view.task_state,
+        'power_state': view.power_state,
+        'locked': view.locked,
+        'locked_reason': view.locked_reason,
+        'availability_zone': view.availability_zone,
+        'project_id': view.project_id,
+        'user_id': view.user_id,
         'metadata': body.get('metadata') or {},
         'tags': body.get('tags') or [],
         'key_name': body.get('key_name'),
         'created': body.get('created'),
-        'fault': fault.get('message'),
+        'fault': view.fault,
         'flavor': {
             'name': flavor.get('original_name') or flavor.get('name'),
             'id': flavor.get('id'),
@@ -42,5 +45,5 @@ def server_document(body, pinned_known=True):
         },
     }
     if pinned_known:
-        doc['pinned_availability_zone'] = body.get('pinned_availability_zone')
+        doc['pinned_availability_zone'] = view.pinned_availability_zone
     return doc
