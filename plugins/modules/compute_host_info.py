@@ -123,7 +123,7 @@ class ComputeHostInfoModule(NovaOpsModule):
         val.check_named_list('host', p['host'], 'Give exact compute host names, or leave host out (omit) to describe '
                              'every host.')
         self.exit_json(hosts=read_host_facts(self.compute, self.versions, self.placement_proxy, p['host'], p['zone'],
-                                                     p['enabled_only'], p['with_servers'], step=self.set_step))
+                                             p['enabled_only'], p['with_servers'], step=self.set_step))
 
 
 def main():
