@@ -22,7 +22,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv demo test lint ruff ansible-lint sanity pytest molecule build smoke ee docs bench clean
+.PHONY: help venv demo test lint ruff ansible-lint sanity pytest molecule matrix build smoke ee docs bench clean
 
 help:
 	@echo "make demo    run a host evacuation against the bundled mock compute cloud"
@@ -43,7 +43,7 @@ $(STAMP): requirements.txt requirements-dev.txt tests/mock_compute/pyproject.tom
 demo: $(STAMP)
 	.ci/with-mock -- .ci/demo
 
-test: lint sanity pytest molecule smoke ee docs
+test: lint sanity pytest molecule matrix smoke ee docs
 	@echo "make test: all checks passed"
 
 lint: ruff ansible-lint
@@ -72,6 +72,10 @@ pytest: $(STAMP)
 
 molecule: $(STAMP)
 	.ci/molecule-all
+
+# Every supported ansible-core minor version, each in its own venv under .cache/matrix (installs cached).
+matrix: $(STAMP)
+	.ci/ansible-matrix
 
 VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL := dist/novaops-migration-$(VERSION).tar.gz

@@ -56,8 +56,8 @@ MAX_REPORT_BYTES = 16 * 1024 * 1024
 
 
 def report_path_problem(stat, directory, path, kind, host):
-    """Why a report cannot be written at ``path`` (None when it can), from M(ansible.builtin.stat) of the path and
-    of its directory."""
+    """Why a report cannot be written at ``path`` (an empty string when it can), from M(ansible.builtin.stat) of the
+    path and of its directory.  Not None: ansible-core before 2.19 renders a None result as an empty string."""
     stat = (stat or {}).get('stat', stat) or {}
     directory = (directory or {}).get('stat', directory) or {}
     parent = path.rstrip('/').rsplit('/', 1)[0] if '/' in path.rstrip('/') else '.'
@@ -78,7 +78,7 @@ def report_path_problem(stat, directory, path, kind, host):
     if not directory.get('writeable'):
         return ('is in %s, which this user cannot write. Choose another path (AWX: a directory that outlives the '
                 'job).' % parent)
-    return None
+    return ''
 
 
 def _article(word):

@@ -93,9 +93,19 @@ def counts_of(servers):
     return counts
 
 
+# Context keys that hold a value or nothing. ansible-core before 2.19 renders a template that yields None as an empty
+# string, so an empty string means "not known" as well.
+OPTIONAL_CONTEXT = ('ownership', 'service_after', 'previous', 'since', 'compute_api', 'error', 'operator', 'run_id')
+
+
 def build_report(results, plan, after=None, context=None):
     """Assemble the report dict (see the role documentation for the format)."""
     context = dict(context or {})
+    for key in OPTIONAL_CONTEXT:
+        if context.get(key) == '':
+            context[key] = None
+    if not isinstance(after, dict):
+        after = None
     kind = context.get('kind') or 'evacuation'
     host = context.get('host') or (plan or {}).get('host')
     check_mode = bool(context.get('check_mode'))

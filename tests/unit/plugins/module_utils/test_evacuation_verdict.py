@@ -230,3 +230,15 @@ def test_a_rerun_that_took_nothing_says_the_earlier_marker_is_unchanged():
 def test_restore_of_an_unknown_host_suggests_what_was_meant():
     plan = restore_plan.plan_restore('compute2', HOSTS, [], {})
     assert 'Did you mean compute-2?' in plan['errors'][0]
+
+
+def test_a_context_rendered_by_ansible_core_before_2_19_reads_like_the_native_one():
+    # Before 2.19 a template that yields None renders as an empty string: the report must read '' as "not known".
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, [server('web-1')])
+    native = {'host': 'compute-1', 'ownership': None, 'service_after': None, 'since': None, 'compute_api': None,
+              'error': None, 'run_id': 'a1b2', 'disabled_by_run': True}
+    rendered = dict(native, ownership='', service_after='', since='', compute_api='', error='')
+    reports = [report_build.build_report([], plan, after=after, context=context)
+               for after, context in ((None, native), ('', rendered))]
+    assert reports[0]['service'] == reports[1]['service']
+    assert reports[1]['since'] is None and reports[1]['compute_api'] is None and reports[1]['error'] is None
