@@ -22,12 +22,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv demo test lint ruff ansible-lint sanity pytest molecule matrix build smoke ee docs bench clean
+.PHONY: help venv nova-venv demo test lint ruff ansible-lint sanity pytest molecule matrix build smoke ee docs bench clean
 
 help:
 	@echo "make demo    run a host evacuation against the bundled mock compute cloud"
 	@echo "make test    run every check: ruff, ansible-lint, ansible-test sanity, pytest, molecule"
 	@echo "make venv    create .venv with the pinned toolchain and the mock (mock-compute)"
+	@echo "make nova-venv  create .venv-nova with Nova 34 and nova-in-a-box (a real Nova control plane)"
 
 venv: $(STAMP)
 
@@ -38,6 +39,21 @@ $(STAMP): requirements.txt requirements-dev.txt tests/mock_compute/pyproject.tom
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e tests/mock_compute
 	mkdir -p $(dir $(COLLECTION_LINK))
 	ln -sfn ../../../.. $(COLLECTION_LINK)
+	touch $@
+
+# nova-in-a-box (tests/nova_in_a_box): Nova and Placement pin their own oslo.*, SQLAlchemy ..., so they get a venv
+# of their own; the collection's .venv never sees them. About 410 MB and 40 s on a fresh clone.
+NOVA_VENV := .venv-nova
+NOVA_STAMP := $(NOVA_VENV)/.installed
+
+nova-venv: $(NOVA_STAMP)
+
+$(NOVA_STAMP): tests/nova_in_a_box/requirements.txt tests/nova_in_a_box/pyproject.toml
+	test -x $(NOVA_VENV)/bin/python || $(PYTHON) -m venv $(NOVA_VENV)
+	$(NOVA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools wheel
+	$(NOVA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/nova_in_a_box/requirements.txt
+	$(NOVA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e tests/nova_in_a_box
+	$(NOVA_VENV)/bin/nova-in-a-box check
 	touch $@
 
 demo: $(STAMP)

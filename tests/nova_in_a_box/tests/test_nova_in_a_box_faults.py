@@ -1,0 +1,78 @@
+"""Bad input and faults: clear messages, documented exit codes, nothing left running."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from nova_in_a_box import launcher
+
+SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+
+
+def run_cli(python, *args, timeout=60):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run([python, "-m", "nova_in_a_box", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def test_port_in_use_is_a_clear_error():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        result = run_cli(sys.executable, "serve", "--port", str(port))
+    assert result.returncode == 2, result.stderr
+    assert "nova-in-a-box: error: cannot listen on 127.0.0.1:%d: port %d is in use" % (port, port) in result.stderr
+    assert result.stdout == ""
+    assert time.monotonic() - started < 10          # refused before Nova is even imported
+
+
+def test_only_loopback_is_bound():
+    result = run_cli(sys.executable, "serve", "--host", "0.0.0.0")
+    assert result.returncode == 2
+    assert "only listens on loopback addresses" in result.stderr
+
+
+def test_bad_topology_is_a_clear_error(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text("hosts: [{name: compute-1}]\nservers: [{name: x, host: compute-9}]\n", encoding="utf-8")
+    result = run_cli(sys.executable, "serve", "--topology", str(path))
+    assert result.returncode == 2
+    assert "nova-in-a-box: error: server x: unknown host 'compute-9'" in result.stderr
+    result = run_cli(sys.executable, "topology", "--topology", str(tmp_path / "missing.yaml"))
+    assert result.returncode == 2 and "cannot read topology" in result.stderr
+
+
+def test_unsupported_topology_parts_are_named(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text("hosts: [{name: c1, host_ip: 10.0.0.1}]\n"
+                    "servers: [{name: x, host: c1, status: ERROR, fault: boom}, {name: y, host: c1, status: SHELVED}]\n",
+                    encoding="utf-8")
+    result = run_cli(sys.executable, "topology", "--topology", str(path))
+    assert result.returncode == 2
+    assert "SHELVED" in result.stderr and "shelved_offload_time" in result.stderr
+
+
+def test_missing_nova_is_a_clear_error():
+    """This interpreter (the collection's .venv) has no Nova."""
+    result = run_cli(sys.executable, "serve", "--port", "0")
+    assert result.returncode == 3, result.stderr
+    assert "Nova is not installed" in result.stderr and "make nova-venv" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_control_plane_that_does_not_come_up_exits_4(nova_python, tmp_path):
+    """A server that fits no host: Nova's scheduler says so, the harness stops with its message."""
+    path = tmp_path / "topology.yaml"
+    path.write_text("hosts: [{name: compute-1, vcpus: 1, cpu_allocation_ratio: 1.0}]\n"
+                    "servers: [{name: too-big, host: compute-1, flavor: m1.xlarge}]\n", encoding="utf-8")
+    with pytest.raises(launcher.HarnessError) as caught:
+        launcher.start(nova_python, ["--topology", str(path)], timeout=90)
+    message = str(caught.value)
+    assert "exited with code 4" in message, message
+    assert "No valid host was found" in message, message
