@@ -76,3 +76,37 @@ def test_a_control_plane_that_does_not_come_up_exits_4(nova_python, tmp_path):
     message = str(caught.value)
     assert "exited with code 4" in message, message
     assert "No valid host was found" in message, message
+
+
+def test_broken_nova_is_a_clear_error(tmp_path):
+    """A Nova whose import fails (here: a stand-in package that raises) ends with exit 3 and the reason."""
+    (tmp_path / "nova").mkdir()
+    (tmp_path / "nova" / "__init__.py").write_text("raise RuntimeError('half-installed')\n", encoding="utf-8")
+    dist = tmp_path / "nova-34.0.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: nova\nVersion: 34.0.0\n", encoding="utf-8")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([SRC, str(tmp_path)])
+    result = subprocess.run([sys.executable, "-m", "nova_in_a_box", "serve", "--port", "0"], env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 3, result.stderr
+    assert "importing Nova 34.0.0 failed: RuntimeError: half-installed" in result.stderr
+
+
+def test_harness_stops_when_its_parent_dies(nova_python, tmp_path):
+    """--exit-with-parent: a harness whose parent died (even mid start-up) stops by itself, nothing is left."""
+    log = tmp_path / "harness.log"
+    parent = ("import subprocess, sys, time\n"
+              "p = subprocess.Popen([sys.argv[1], '-m', 'nova_in_a_box', 'serve', '--exit-with-parent'],\n"
+              "                     stdout=subprocess.DEVNULL, stderr=open(sys.argv[2], 'wb'))\n"
+              "print(p.pid, flush=True)\n"
+              "time.sleep(1.5)\n")
+    result = subprocess.run([sys.executable, "-c", parent, nova_python, str(log)], capture_output=True, text=True,
+                            timeout=60, check=True)
+    pid = int(result.stdout.strip())
+    deadline = time.monotonic() + 30
+    while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    text = log.read_text(encoding="utf-8")
+    assert not os.path.exists("/proc/%d" % pid), text
+    assert "parent process" in text and "exited, stopping" in text, text

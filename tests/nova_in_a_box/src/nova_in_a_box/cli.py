@@ -141,8 +141,19 @@ class _Runner:
             url_out.close()
         return code
 
+    def _watch_parent(self, parent):
+        """--exit-with-parent: once reparented, stop the way SIGTERM does (also during start-up)."""
+        while not self.stop.wait(0.5):
+            if os.getppid() != parent:
+                print("nova-in-a-box: parent process %d exited, stopping" % parent, file=sys.stderr, flush=True)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
     def _serve(self, url_out):
         args = self.args
+        if args.exit_with_parent:
+            threading.Thread(target=self._watch_parent, args=(os.getppid(),), name="niab-parent-watch",
+                             daemon=True).start()
         from nova_in_a_box.httpserver import HTTPServer
         try:
             topology, warnings = load_topology(args)
@@ -168,7 +179,6 @@ class _Runner:
         resize_window = int(args.resize_confirm_window) + (args.resize_confirm_window % 1 > 0)
         self.plane = controlplane.ControlPlane(topology, self.http, migration_seconds=args.migration_seconds,
                                                resize_confirm_window=resize_window)
-        parent = os.getppid()
         try:
             elapsed = self.plane.start()
         except controlplane.NovaInstallError as exc:
@@ -193,9 +203,6 @@ class _Runner:
             if not self.http.alive():
                 _error("the HTTP server thread died")
                 return EXIT_RUNTIME
-            if args.exit_with_parent and os.getppid() != parent:
-                print("nova-in-a-box: parent process %d exited, stopping" % parent, file=sys.stderr, flush=True)
-                return EXIT_OK
         print("nova-in-a-box: %s, stopping" % (self.signal_name or "stop requested"), file=sys.stderr, flush=True)
         return EXIT_OK
 
