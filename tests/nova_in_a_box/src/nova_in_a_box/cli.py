@@ -39,6 +39,20 @@ def _error(message):
     print("nova-in-a-box: error: %s" % message, file=sys.stderr, flush=True)
 
 
+def _unwritable(path):
+    """Why clouds.yaml cannot be written there (checked before the slow start-up), or None."""
+    directory = os.path.dirname(os.path.abspath(path)) or "."
+    while not os.path.exists(directory):
+        directory = os.path.dirname(directory)
+    if os.path.isdir(path):
+        return "it is a directory"
+    if not os.path.isdir(directory):
+        return "%s is not a directory" % directory
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return "%s is not writable" % directory
+    return None
+
+
 def _nonnegative(kind):
     def parse(text):
         value = kind(text)
@@ -134,6 +148,10 @@ class _Runner:
             code = self._serve(url_out)
         except _Stop:
             print("nova-in-a-box: %s during start-up, stopping" % self.signal_name, file=sys.stderr, flush=True)
+        except Exception as exc:   # whatever it is, the teardown below must run and the exit code must say so
+            traceback.print_exc(file=sys.__stderr__)
+            _error("%s: %s" % (type(exc).__name__, exc))
+            code = EXIT_STARTUP if self.starting else EXIT_RUNTIME
         finally:
             self.starting = False
             code = self._shutdown(code)
@@ -171,6 +189,11 @@ class _Runner:
             reason = "port %d is in use" % args.port if exc.errno == errno.EADDRINUSE else (exc.strerror or exc)
             _error("cannot listen on %s:%d: %s" % (args.host, args.port, reason))
             return EXIT_USAGE
+        if args.write_clouds_yaml:
+            problem = _unwritable(args.write_clouds_yaml)
+            if problem:
+                _error("cannot write clouds.yaml to %s: %s" % (args.write_clouds_yaml, problem))
+                return EXIT_USAGE
         self.tmpdir = tempfile.mkdtemp(prefix="nova-in-a-box-")
         tempfile.tempdir = self.tmpdir
         os.environ["TMPDIR"] = self.tmpdir
@@ -243,8 +266,11 @@ def main(argv=None):
         return EXIT_OK
     if args.command == "check":
         return _check()
-    code = _Runner(args).run()
-    # Nova's executors and RPC servers may leave non-daemon threads behind: end the process here, every
-    # socket and temporary file has been dealt with by the runner.
-    sys.stderr.flush()
-    os._exit(code)
+    code = EXIT_RUNTIME
+    try:
+        code = _Runner(args).run()
+    finally:
+        # Nova's executors and RPC servers may leave non-daemon threads behind: end the process here, every
+        # socket and temporary file has been dealt with by the runner.
+        sys.stderr.flush()
+        os._exit(code)

@@ -131,6 +131,7 @@ def _make_box_class(nova, plane):
         def setUp(self):
             super().setUp()
             conf = nova.conf
+            self._untangle_cell_targeting()
             self.flags(transport_url=self.cell_mappings["cell1"].transport_url)
             self.flags(compute_driver=box_driver.DRIVER_NAME)
             self.flags(resize_confirm_window=plane.resize_confirm_window)
@@ -163,6 +164,22 @@ def _make_box_class(nova, plane):
             self.api_fixture = self.useFixture(nova.nova_fixtures.OSAPIFixture(api_version="v2.1",
                                                                                stub_keystone=False))
             assert conf.wsgi.api_paste_config == plane.api_paste
+
+        def _untangle_cell_targeting(self):
+            """Targeted contexts carry their cell's connection; untargeted code uses cell1, like a nova.conf whose
+            [database] points at cell1. The CellDatabases test fixture instead switches one global "last targeted
+            cell" under a writer-preferring lock, which deadlocks against its per-database write lock once several
+            threads work at once (an API call stuck for 60 s). Its databases and RPC wrappers stay as they are."""
+            cells = getattr(nova.context.target_cell, "__self__", None)
+            if cells is None or not hasattr(cells, "_real_target_cell"):
+                return                 # a Nova whose fixture changed: keep it as it is
+            default = cells._default_ctxt_mgr
+
+            def get_context_manager(context):
+                return getattr(context, "db_connection", None) or default
+
+            self.stub_out("nova.context.target_cell", cells._real_target_cell)
+            self.stub_out("nova.db.main.api.get_context_manager", get_context_manager)
 
     return Box
 
