@@ -22,13 +22,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv nova-venv demo test lint ruff ansible-lint sanity pytest molecule matrix build smoke ee docs bench clean
+.PHONY: help venv nova-venv rehearse demo test lint ruff ansible-lint sanity pytest molecule matrix build smoke ee docs bench clean
 
 help:
 	@echo "make demo    run a host evacuation against the bundled mock compute cloud"
 	@echo "make test    run every check: ruff, ansible-lint, ansible-test sanity, pytest, molecule"
 	@echo "make venv    create .venv with the pinned toolchain and the mock (mock-compute)"
 	@echo "make nova-venv  create .venv-nova with Nova 34 and nova-in-a-box (a real Nova control plane)"
+	@echo "make rehearse   serve real Nova on 127.0.0.1:8774 [TOPOLOGY=file] to rehearse a playbook against it"
 
 venv: $(STAMP)
 
@@ -55,6 +56,17 @@ $(NOVA_STAMP): tests/nova_in_a_box/requirements.txt tests/nova_in_a_box/pyprojec
 	$(NOVA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e tests/nova_in_a_box
 	$(NOVA_VENV)/bin/nova-in-a-box check
 	touch $@
+
+# Rehearse a maintenance playbook against real Nova: serves until Ctrl-C; see docs/rehearsing-on-real-nova.md.
+REHEARSAL_PORT ?= 8774
+REHEARSAL_CLOUDS ?= .cache/rehearsal/clouds.yaml
+rehearse: $(STAMP) $(NOVA_STAMP)
+	mkdir -p $(dir $(REHEARSAL_CLOUDS))
+	@echo "real Nova on http://127.0.0.1:$(REHEARSAL_PORT) once ready; in another terminal:"
+	@echo "  export OS_CLIENT_CONFIG_FILE=$(abspath $(REHEARSAL_CLOUDS)) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS)"
+	@echo "  .venv/bin/ansible-playbook <your playbook> -e cloud=mock-admin ..."
+	$(NOVA_VENV)/bin/nova-in-a-box serve --port $(REHEARSAL_PORT) --write-clouds-yaml $(REHEARSAL_CLOUDS) \
+	  $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(MIGRATION_SECONDS),--migration-seconds $(MIGRATION_SECONDS))
 
 demo: $(STAMP)
 	.ci/with-mock -- .ci/demo
