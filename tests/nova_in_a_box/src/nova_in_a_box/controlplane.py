@@ -30,6 +30,7 @@ PINNED_NOVA = "34.0.0"
 INTERNAL_USER = "nova-in-a-box"
 TICK_SECONDS = 1.0
 UPDATE_RESOURCES_SECONDS = 60.0
+RPC_THREADS = 16
 
 
 class NovaInstallError(RuntimeError):
@@ -84,6 +85,7 @@ def load_nova():
         from nova.servicegroup.drivers import db as servicegroup_db
         from nova.tests import fixtures as nova_fixtures
         from nova.tests.functional import fixtures as func_fixtures
+        from oslo_messaging import server as messaging_server
         from placement import deploy as placement_deploy
     except NovaInstallError:
         raise
@@ -92,7 +94,7 @@ def load_nova():
     return types.SimpleNamespace(version=version, fixtures=fixtures, conf=nova.conf.CONF, context=nova.context,
                                  db=nova.db.main.api, objects=nova.objects, fake=nova.virt.fake,
                                  orc=os_resource_classes, test=test, servicegroup=servicegroup,
-                                 servicegroup_db=servicegroup_db, nova_fixtures=nova_fixtures,
+                                 servicegroup_db=servicegroup_db, messaging_server=messaging_server, nova_fixtures=nova_fixtures,
                                  func_fixtures=func_fixtures, placement_deploy=placement_deploy)
 
 
@@ -144,10 +146,16 @@ def _make_box_class(nova, plane):
             self.flags(reserved_host_memory_mb=0, reserved_host_disk_mb=0)   # per host, from the topology
             # native threading uses one limit for builds and snapshots: say so rather than log a warning
             self.flags(max_concurrent_snapshots=conf.max_concurrent_builds)
-            # every service shares this process's thread pools, which production gives each process
+            # Every service shares this process's thread pools, which production gives each process; the pools
+            # (futurist) start a thread per submission until full and never shrink, so their sizes are the
+            # harness's thread count once warm: RPC servers get 16 threads each instead of oslo.messaging's 64.
             services = 2 + len(plane.topology["hosts"])
-            self.flags(default_thread_pool_size=min(200, 10 * services),
-                       cell_worker_thread_pool_size=min(50, 5 * services))
+            self.flags(default_thread_pool_size=min(64, 10 * services),
+                       cell_worker_thread_pool_size=min(32, 5 * services))
+            pool_opts = getattr(nova.messaging_server, "_pool_opts", None)
+            if pool_opts:
+                conf.register_opts(pool_opts)
+                self.flags(executor_thread_pool_size=RPC_THREADS)
             self.useFixture(nova.nova_fixtures.RealPolicyFixture())
             self.useFixture(nova.nova_fixtures.NeutronFixture(self))
             self.useFixture(nova.nova_fixtures.GlanceFixture(self))
