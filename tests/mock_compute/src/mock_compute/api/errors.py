@@ -107,6 +107,6 @@ def unauthorized(auth_url):
 def instance_state_conflict(exc, action, server_id):
     """Nova's ``raise_http_conflict_for_instance_invalid_state`` wording for InstanceInvalidState."""
     attr, state = exc.kwargs.get("attr"), exc.kwargs.get("state")
-    if attr is not None:
+    if attr is not None and state is not None:    # e.g. task_state None gets the generic text
         return APIError(409, "Cannot '%s' instance %s while it is in %s %s" % (action, server_id, attr, state))
     return APIError(409, "Instance %s is in an invalid state for '%s'" % (server_id, action))

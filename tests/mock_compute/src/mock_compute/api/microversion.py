@@ -32,6 +32,15 @@ def requested(headers, service_type, legacy_header=None):
     return value
 
 
+class UnsupportedVersion(APIError):
+    """406 for a well-formed version outside the range; Nova has already taken it as the request's version, so
+    its fault still carries the version headers (with the version asked for)."""
+
+    def __init__(self, message, version):
+        super().__init__(406, message)
+        self.version = version
+
+
 def negotiate_compute(headers, maximum):
     """Return the (major, minor) to serve; raise 400/406 like Nova."""
     minimum = (2, 1)
@@ -46,8 +55,8 @@ def negotiate_compute(headers, maximum):
         raise APIError(400, "API Version String %s is of invalid format. Must be of format MajorNum.MinorNum."
                        % value) from exc
     if not minimum <= version <= maximum:
-        raise APIError(406, "Version %s is not supported by the API. Minimum is %s and maximum is %s."
-                       % (value, fmt(minimum), fmt(maximum)))
+        raise UnsupportedVersion("Version %s is not supported by the API. Minimum is %s and maximum is %s."
+                                 % (value, fmt(minimum), fmt(maximum)), version)
     return version
 
 

@@ -61,7 +61,8 @@ async def list_migrations(request: Request):
     with cloud.locked():
         found = cloud.queries.list_migrations(
             host=last(params, "host") or None, source_compute=last(params, "source_compute") or None,
-            statuses=set(params["status"]) if params.get("status") else None,
+            # Nova copies req.GET into a dict, so a repeated status counts with its last value only
+            statuses={last(params, "status")} if last(params, "status") else None,
             instance_uuid=last(params, "instance_uuid"), migration_type=last(params, "migration_type"),
             hidden=to_bool(hidden) if hidden is not None else None,
             changes_since=changes_since, changes_before=changes_before,

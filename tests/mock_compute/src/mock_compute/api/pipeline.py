@@ -79,6 +79,8 @@ class Pipeline(BaseHTTPMiddleware):
                 raise APIError(fault.status, fault.message)
             response = await call_next(request)
         except APIError as exc:
+            if isinstance(exc, microversion.UnsupportedVersion):
+                version_headers = microversion.compute_headers(exc.version)
             response = render(area, exc.status, exc.message, ctx.request_id, exc.headers)
         except Exception:  # never leak a traceback or a non-OpenStack body
             LOG.exception("unhandled error serving %s %s", request.method, path)

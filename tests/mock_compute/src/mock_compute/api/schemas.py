@@ -142,26 +142,37 @@ _SERVER_QUERY_NAMES = (
     "launched_at", "terminated_at", "availability_zone", "name", "display_name", "description",
     "display_description", "locked_by", "uuid", "root_device_name", "config_drive", "access_ip_v4", "access_ip_v6",
     "auto_disk_config", "progress", "sort_key", "sort_dir", "all_tenants", "soft_deleted", "deleted", "status",
-    "changes-since", "ip", "ip6", "created_at", "block_device_mapping", "services", "metadata", "pci_devices",
-    "security_groups", "info_cache", "fault", "tags", "tags-any", "not-tags", "not-tags-any", "changes-before",
-    "locked", "marker",
+    "ip", "ip6", "created_at", "block_device_mapping", "services", "metadata", "pci_devices",
+    "security_groups", "info_cache", "fault", "marker",
 )
 # Nova checks these with its "regex" format (the database matches them as patterns).
 _SERVER_QUERY_REGEX_NAMES = (
     "kernel_id", "ramdisk_id", "hostname", "key_name", "power_state", "node", "flavor", "reservation_id",
     "launched_at", "terminated_at", "availability_zone", "name", "display_name", "description",
     "display_description", "locked_by", "root_device_name", "config_drive", "access_ip_v4", "access_ip_v6",
-    "auto_disk_config", "progress", "ip", "ip6", "created_at", "tags", "tags-any", "not-tags", "not-tags-any",
+    "auto_disk_config", "progress", "ip", "ip6", "created_at",
 )
+_DATE_TIMES = multi_params({"type": "string", "format": "date-time"})
+# Until 2.75 a parameter the version's schema does not name is dropped before the filters are read
+# (Nova's query_schema strips additional properties), so a newer filter is silently ignored below its version.
 SERVERS_QUERY = {
     "type": "object",
     "properties": dict(dict.fromkeys(_SERVER_QUERY_NAMES, COMMON_QUERY_PARAM),
                        **dict.fromkeys(_SERVER_QUERY_REGEX_NAMES, COMMON_QUERY_REGEX_PARAM),
-                       limit=multi_params(NON_NEGATIVE_INTEGER)),
+                       limit=multi_params(NON_NEGATIVE_INTEGER), **{"changes-since": _DATE_TIMES}),
     "additionalProperties": True,
     "patternProperties": {"^_": COMMON_QUERY_PARAM},
 }
-SERVERS_QUERY_V275 = dict(SERVERS_QUERY, additionalProperties=False)
+SERVERS_QUERY_V226 = copy.deepcopy(SERVERS_QUERY)
+SERVERS_QUERY_V226["properties"].update(dict.fromkeys(("tags", "tags-any", "not-tags", "not-tags-any"),
+                                                      COMMON_QUERY_REGEX_PARAM))
+SERVERS_QUERY_V266 = copy.deepcopy(SERVERS_QUERY_V226)
+SERVERS_QUERY_V266["properties"]["changes-before"] = _DATE_TIMES
+SERVERS_QUERY_V273 = copy.deepcopy(SERVERS_QUERY_V266)
+SERVERS_QUERY_V273["properties"]["locked"] = COMMON_QUERY_PARAM
+SERVERS_QUERY_V275 = dict(SERVERS_QUERY_V273, additionalProperties=False)
+SERVERS_QUERIES = ((2, 75), SERVERS_QUERY_V275), ((2, 73), SERVERS_QUERY_V273), ((2, 66), SERVERS_QUERY_V266), \
+    ((2, 26), SERVERS_QUERY_V226), ((2, 1), SERVERS_QUERY)
 NO_QUERY = {"type": "object", "properties": {}, "additionalProperties": False}
 
 # --- os-migrations --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from mock_compute.api import policy, schemas
 from mock_compute.api.context import get_cloud, get_context
 from mock_compute.api.errors import APIError
 from mock_compute.api.request import NO_BODY, last, page_limit, query_lists, read_json
-from mock_compute.api.validation import to_bool, validate_body, validate_query
+from mock_compute.api.validation import strip_additional, to_bool, validate_body, validate_query
 from mock_compute.api.views import servers as server_views
 from mock_compute.api.views.common import Links
 from mock_compute.models import clock
@@ -77,7 +77,7 @@ def _build_filters(ctx, params, is_detail):
             try:
                 all_tenants = to_bool(search["all_tenants"], strict=True)
             except ValueError as exc:
-                raise APIError(400, "Invalid input received: %s" % exc) from exc
+                raise APIError(400, str(exc)) from exc   # Nova passes oslo's text as the whole message
         else:
             all_tenants = True
     if all_tenants:
@@ -90,7 +90,7 @@ def _build_filters(ctx, params, is_detail):
         try:
             locked = to_bool(search["locked"], strict=True)
         except ValueError as exc:
-            raise APIError(400, "Invalid input received: %s" % exc) from exc
+            raise APIError(400, str(exc)) from exc
     if "vm_state" in search:
         vm_states = set(params["vm_state"]) if vm_states is None else vm_states & set(params["vm_state"])
     if "task_state" in search:
@@ -107,8 +107,10 @@ def _build_filters(ctx, params, is_detail):
 
 async def _list(request, is_detail):
     ctx, cloud = get_context(request), get_cloud(request)
+    schema = next(schema for version, schema in schemas.SERVERS_QUERIES if ctx.supports(version))
     params = query_lists(request)
-    validate_query(schemas.SERVERS_QUERY_V275 if ctx.supports((2, 75)) else schemas.SERVERS_QUERY, params)
+    validate_query(schema, params)
+    params = strip_additional(schema, params)
     policy.enforce(ctx, _P + ("servers:detail" if is_detail else "servers:index"))
     filters = _build_filters(ctx, params, is_detail)
     if filters is None:

@@ -92,7 +92,12 @@ def iter_errors(schema, instance, path=()):  # pylint: disable=too-many-branches
             known = schema.get("properties", {})
             patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
             extras = [k for k in instance if k not in known and not any(p.search(k) for p in patterns)]
-            if extras:
+            if extras and patterns:     # jsonschema words it after the patterns when there are some
+                extras = sorted(extras, key=str)
+                yield path, instance, "%s %s not match any of the regexes: %s" % (
+                    ", ".join(repr(e) for e in extras), "does" if len(extras) == 1 else "do",
+                    ", ".join(repr(p) for p in sorted(schema["patternProperties"])))
+            elif extras:
                 extras = sorted(extras, key=str)
                 yield path, instance, "Additional properties are not allowed (%s %s unexpected)" % (
                     ", ".join(repr(e) for e in extras), "was" if len(extras) == 1 else "were")
@@ -131,6 +136,15 @@ def validate_query(schema, params):
         if path:
             raise APIError(400, "Invalid input for query parameters %s. Value: %s. %s" % (path[0], instance, reason))
         raise APIError(400, reason)
+
+
+def strip_additional(schema, params):
+    """The parameters a schema with ``additionalProperties: true`` keeps (Nova drops the others silently)."""
+    if schema.get("additionalProperties", True) is False:
+        return params
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    known = schema.get("properties", {})
+    return {k: v for k, v in params.items() if k in known or any(p.match(k) for p in patterns)}
 
 
 # Building blocks mirroring nova.api.validation.parameter_types -----------------
