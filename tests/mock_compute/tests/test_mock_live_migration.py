@@ -84,7 +84,7 @@ def test_abort_and_force_complete_preconditions(mock_cloud):
 
     status, _ignored, body = mock_cloud.compute("DELETE", path, microversion="2.65")
     assert status == 409
-    assert nova_error(body)[2] == ("Cannot 'abort live migration' instance %s while it is in task_state None" % server_id)
+    assert nova_error(body)[2] == ("Instance %s is in an invalid state for 'abort live migration'" % server_id)
 
 
 def test_schema_per_microversion(mock_cloud):
