@@ -39,12 +39,17 @@ def _request_id(request):
     return ctx.request_id if ctx is not None else ""
 
 
+def _version(request):
+    ctx = getattr(request.state, "ctx", None)
+    return ctx.version if ctx is not None else None
+
+
 async def _api_error(request, exc):
-    return render(_area(request), exc.status, exc.message, _request_id(request), exc.headers)
+    return render(_area(request), exc.status, exc.message, _request_id(request), exc.headers, _version(request))
 
 
 async def _compute_error(request, exc):
-    return render(_area(request), exc.code, exc.message, _request_id(request))
+    return render(_area(request), exc.code, exc.message, _request_id(request), version=_version(request))
 
 
 async def _http_exception(request, exc):
@@ -54,7 +59,7 @@ async def _http_exception(request, exc):
         message = default_message(404)
     else:
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else default_message(status)
-    return render(area, status, message, _request_id(request))
+    return render(area, status, message, _request_id(request), version=_version(request))
 
 
 async def _validation_error(request, exc):  # FastAPI's 422 must never leak

@@ -12,10 +12,16 @@ router = APIRouter()
 _AZ = "os_compute_api:os-availability-zone:"
 
 
-def _zone_available(cloud, hosts):
-    """A zone is available when at least one of its compute services is enabled and up."""
-    services = (cloud.state.hosts[name].service for name in hosts)
-    return any(not s.disabled and cloud.is_service_up(s) for s in services)
+def _zones(cloud):
+    """Nova's get_availability_zones: a zone is available while any of its services is enabled (up or not);
+    zones whose services are all disabled are listed after, as not available. Each list is sorted by name."""
+    zones, internal = cloud.queries.availability_zones()
+    services = {name: [cloud.state.hosts[h].service for h in hosts] for name, hosts in zones.items() if hosts}
+    if internal:
+        services["internal"] = [s for s in cloud.state.services.values() if s.host in internal and s.zone == "internal"]
+    available = sorted(name for name, listed in services.items() if any(not s.disabled for s in listed))
+    unavailable = sorted(name for name in services if name not in available)
+    return services, available, unavailable
 
 
 @router.get("/v2.1/os-availability-zone")
@@ -23,9 +29,9 @@ async def list_zones(request: Request):
     ctx, cloud = get_context(request), get_cloud(request)
     policy.enforce(ctx, _AZ + "list")
     with cloud.locked():
-        zones, _ignored = cloud.queries.availability_zones()
-        info = [{"zoneName": name, "zoneState": {"available": _zone_available(cloud, hosts)}, "hosts": None}
-                for name, hosts in zones.items() if hosts]
+        _ignored, available, unavailable = _zones(cloud)
+    info = [{"zoneName": name, "zoneState": {"available": name in available}, "hosts": None}
+            for name in available + unavailable if name != "internal"]
     return JSONResponse({"availabilityZoneInfo": info})
 
 
@@ -35,7 +41,7 @@ async def list_zones_detail(request: Request):
     policy.enforce(ctx, _AZ + "detail")
     now = db_time(clock.utcnow())
     with cloud.locked():
-        zones, internal = cloud.queries.availability_zones()
+        services, available, unavailable = _zones(cloud)
 
         def entry(service):
             up = cloud.is_service_up(service)
@@ -43,16 +49,11 @@ async def list_zones_detail(request: Request):
                     "updated_at": now if up else db_time(service.last_seen_at or service.updated_at)}
 
         info = []
-        if internal:
+        for name in available:
             hosts = {}
-            for service in cloud.state.services.values():
-                if service.host in internal and service.zone == "internal":
+            for service in services[name]:
+                if not service.disabled:     # disabled services are left out of the hosts
                     hosts.setdefault(service.host, {})[service.binary] = entry(service)
-            info.append({"zoneName": "internal", "zoneState": {"available": True}, "hosts": hosts})
-        for name, host_names in zones.items():
-            if not host_names:
-                continue
-            hosts = {h: {"nova-compute": entry(cloud.state.hosts[h].service)} for h in host_names}
-            info.append({"zoneName": name, "zoneState": {"available": _zone_available(cloud, host_names)},
-                         "hosts": hosts})
+            info.append({"zoneName": name, "zoneState": {"available": True}, "hosts": hosts})
+        info += [{"zoneName": name, "zoneState": {"available": False}, "hosts": None} for name in unavailable]
     return JSONResponse({"availabilityZoneInfo": info})

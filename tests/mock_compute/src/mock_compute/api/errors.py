@@ -33,6 +33,9 @@ DEFAULT_MESSAGES = {
     504: "The gateway timed out.",
 }
 
+# webob's explanation of a 400, shown when Nova passes its own text as webob's detail instead
+WEBOB_BAD_REQUEST = "The server could not comply with the request since it is either malformed or otherwise incorrect."
+
 COMPUTE, IDENTITY, PLACEMENT, CONTROL = "compute", "identity", "placement", "control"
 
 
@@ -83,14 +86,37 @@ def keystone_body(status, message):
     return {"error": {"code": status, "title": _title(status), "message": message}}
 
 
-def placement_body(status, message, request_id):
-    return {"errors": [{"status": status, "title": _title(status), "detail": message, "code": "placement.undefined_code",
-                        "request_id": request_id}]}
+# webob's explanations, which Placement's error bodies start with (its JSON formatter keeps webob's text)
+_WEBOB_EXPLANATIONS = {
+    400: WEBOB_BAD_REQUEST,
+    403: "Access was denied to this resource.",
+    404: "The resource could not be found.",
+    405: "The method specified is not allowed for this resource.",
+    409: "There was a conflict when trying to complete your request.",
+}
+PLACEMENT_ERROR_CODES_FROM = (1, 23)
 
 
-def render(area, status, message, request_id="", headers=None):
+def placement_body(status, message, request_id, version=None, versions=None):
+    """Placement's json_error_formatter over webob's plain body; ``code`` from 1.23, and a 406 for a version
+    outside the range names that range (``versions``: (min, max) strings)."""
+    if status == 406:
+        detail = ("The resource could not be generated that was acceptable to your browser (content of type "
+                  "application/json. \n\n %s" % message)
+    else:
+        detail = "%s\n\n %s  " % (_WEBOB_EXPLANATIONS.get(status, _title(status) + "."), message)
+    error = {"status": status, "title": _title(status), "detail": detail}
+    if version is not None and version >= PLACEMENT_ERROR_CODES_FROM:
+        error["code"] = "placement.undefined_code"
+    error["request_id"] = request_id
+    if status == 406 and version is None and versions:
+        error["max_version"], error["min_version"] = versions[1], versions[0]
+    return {"errors": [error]}
+
+
+def render(area, status, message, request_id="", headers=None, version=None, versions=None):
     if area == PLACEMENT:
-        body = placement_body(status, message, request_id)
+        body = placement_body(status, message, request_id, version, versions)
     elif area in (IDENTITY, CONTROL):
         body = keystone_body(status, message)
     else:

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from mock_compute.api import policy, schemas
 from mock_compute.api.context import get_cloud, get_context
-from mock_compute.api.errors import APIError
+from mock_compute.api.errors import WEBOB_BAD_REQUEST, APIError
 from mock_compute.api.request import last, page_limit, query_lists
 from mock_compute.api.validation import to_bool, validate_query
 from mock_compute.api.views import hosts as views
@@ -40,8 +40,9 @@ def _list(request, detail):
         pattern = last(params, "hypervisor_hostname_pattern")
         with_servers = to_bool(last(params, "with_servers", False), strict=True)
     if pattern is not None and ("limit" in params or marker):
-        raise APIError(400, "Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not "
-                            "supported.")
+        # Nova words it "Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not
+        # supported." but hands it to webob as the detail, so the fault shows webob's default explanation
+        raise APIError(400, WEBOB_BAD_REQUEST)
     links = Links(request)
     with cloud.locked():
         try:
@@ -85,13 +86,15 @@ async def hypervisor_statistics(request: Request):
         old = ctx.version
         ctx.version = (2, 1)   # the pre-2.88 detail view carries the stats
         try:
-            for host in cloud.state.hosts.values():
+            # compute_node_statistics only counts nodes whose compute service is enabled
+            counted = [host for host in cloud.state.hosts.values() if not host.service.disabled]
+            for host in counted:
                 item = views.hypervisor(ctx, cloud, host, detail=True)
                 for key in keys:
                     totals[key] += item[key]
         finally:
             ctx.version = old
-        totals["count"] = len(cloud.state.hosts)
+        totals["count"] = len(counted)
     return JSONResponse({"hypervisor_statistics": totals})
 
 
@@ -117,6 +120,38 @@ async def search_hypervisors(request: Request, pattern: str):
 @router.get("/v2.1/os-hypervisors/{pattern}/servers")
 async def hypervisor_servers(request: Request, pattern: str):
     return _pattern_route(request, pattern, with_servers=True)
+
+
+@router.get("/v2.1/os-hypervisors/{hypervisor_id}/uptime")
+async def hypervisor_uptime(request: Request, hypervisor_id: str):
+    ctx, cloud = get_context(request), get_cloud(request)
+    if ctx.supports((2, 88)):    # 2.88 moved uptime into the detail view
+        raise APIError(404, "The resource could not be found.")
+    policy.enforce(ctx, _H + "uptime")
+    host = _find(ctx, cloud, hypervisor_id)
+    with cloud.locked():
+        if not cloud.is_service_up(host.service):
+            raise APIError(400, "Compute service of %s is unavailable at this time." % host.name)
+        item = views.hypervisor(ctx, cloud, host, False)
+        item["uptime"] = views.UPTIME
+    return JSONResponse({"hypervisor": item})
+
+
+def _find(ctx, cloud, hypervisor_id):
+    """The host of a hypervisor id (uuid from 2.53, integer before); Nova's 400/404 otherwise."""
+    uuid_ids = ctx.supports((2, 53))
+    if uuid_ids:
+        try:
+            uuid.UUID(hypervisor_id)
+        except ValueError as exc:
+            raise APIError(400, "Invalid uuid %s" % hypervisor_id) from exc
+    elif not hypervisor_id.isdigit():
+        raise APIError(404, "Hypervisor with ID '%s' could not be found." % hypervisor_id)
+    with cloud.locked():
+        host = cloud.queries.hypervisor(hypervisor_id, uuid_ids)
+    if host is None:
+        raise APIError(404, "Hypervisor with ID '%s' could not be found." % hypervisor_id)
+    return host
 
 
 @router.get("/v2.1/os-hypervisors/{hypervisor_id}")

@@ -71,8 +71,12 @@ def negotiate_placement(headers):
     except ValueError as exc:
         raise APIError(400, "invalid version string: %s" % value) from exc
     if not PLACEMENT_MIN <= version <= PLACEMENT_MAX:
-        raise APIError(406, "Unacceptable version header: %s" % value)
+        raise APIError(406, "Invalid microversion: Unacceptable version header: %s" % value)
     return version
+
+
+def placement_range():
+    return fmt(PLACEMENT_MIN), fmt(PLACEMENT_MAX)
 
 
 def compute_headers(version):

@@ -81,7 +81,8 @@ class Pipeline(BaseHTTPMiddleware):
         except APIError as exc:
             if isinstance(exc, microversion.UnsupportedVersion):
                 version_headers = microversion.compute_headers(exc.version)
-            response = render(area, exc.status, exc.message, ctx.request_id, exc.headers)
+            response = render(area, exc.status, exc.message, ctx.request_id, exc.headers, ctx.version,
+                              microversion.placement_range())
         except Exception:  # never leak a traceback or a non-OpenStack body
             LOG.exception("unhandled error serving %s %s", request.method, path)
             response = render(area, 500, default_message(500), ctx.request_id)

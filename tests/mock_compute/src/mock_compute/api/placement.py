@@ -33,12 +33,20 @@ def _provider(ctx, cloud, host):
     base = "/placement/resource_providers/%s" % host.node_uuid
     data = {"uuid": host.node_uuid, "name": host.node,
             "generation": cloud.state.allocations.generation.get(host.name, 0),
-            "links": [{"rel": "self", "href": base}, {"rel": "inventories", "href": base + "/inventories"},
-                      {"rel": "usages", "href": base + "/usages"}]}
+            "links": [{"rel": rel, "href": base + ("/" + rel if rel != "self" else "")} for rel in _link_rels(ctx)]}
     if ctx.supports((1, 14)):
         data["parent_provider_uuid"] = None
         data["root_provider_uuid"] = host.node_uuid
     return data
+
+
+def _link_rels(ctx):
+    """Placement adds a provider's links as their APIs appear: aggregates 1.1, traits 1.6, allocations 1.11."""
+    rels = ["self", "inventories", "usages"]
+    for version, rel in (((1, 1), "aggregates"), ((1, 6), "traits"), ((1, 11), "allocations")):
+        if ctx.supports(version):
+            rels.append(rel)
+    return rels
 
 
 def _host(cloud, rp_uuid):

@@ -58,6 +58,7 @@ RULES = {
     _P + "os-hypervisors:search": ADMIN,
     _P + "os-hypervisors:servers": ADMIN,
     _P + "os-hypervisors:statistics": ADMIN,
+    _P + "os-hypervisors:uptime": ADMIN,
     _P + "os-availability-zone:list": ANY,
     _P + "os-availability-zone:detail": ADMIN,
     _P + "os-instance-actions:list": PROJECT_READER_OR_ADMIN,

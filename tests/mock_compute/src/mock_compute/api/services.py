@@ -108,7 +108,7 @@ def _update_legacy(ctx, cloud, action, body):
             changes = {"disabled": True, "disabled_reason": reason}
         if binary != COMPUTE_BINARY:
             raise _not_compute(binary)
-        service = cloud.compute.compute_service(host, binary)   # 404 HostBinaryNotFound
+        service = cloud.compute.compute_service(host, binary)   # 404 HostMappingNotFound, HostBinaryNotFound
         cloud.compute.update_service(service, **changes)
     return JSONResponse({"service": result})
 

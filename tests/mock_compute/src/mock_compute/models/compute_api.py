@@ -20,6 +20,7 @@ from mock_compute.models.exceptions import (
     ComputeServiceInUse,
     FlavorNotFound,
     HostBinaryNotFound,
+    HostMappingNotFound,
     InstanceInvalidState,
     InstanceIsLocked,
     InstanceNotFound,
@@ -362,6 +363,9 @@ class ComputeAPI:
 
     # services ---------------------------------------------------------------------
     def compute_service(self, host, binary):
+        # Nova finds the host's cell first: only compute hosts are mapped to one
+        if host not in self.state.hosts:
+            raise HostMappingNotFound(name=host)
         for service in self.state.services.values():
             if service.host == host and service.binary == binary:
                 return service

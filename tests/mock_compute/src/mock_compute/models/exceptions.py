@@ -127,6 +127,10 @@ class HostBinaryNotFound(NotFound):
     msg_fmt = "Could not find binary %(binary)s on host %(host)s."
 
 
+class HostMappingNotFound(NotFound):
+    msg_fmt = "Host '%(name)s' is not mapped to any cell"
+
+
 class HypervisorNotFound(NotFound):
     msg_fmt = "Hypervisor with ID '%(hypervisor_id)s' could not be found."
 

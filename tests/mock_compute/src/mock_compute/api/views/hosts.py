@@ -5,6 +5,7 @@ import json
 from mock_compute.api.views.common import db_time
 from mock_compute.models import clock
 
+UPTIME = " 08:32:11 up 93 days, 18:25, 1 user, load average: 0.20"    # what libvirt hosts report
 _CPU_INFO = {"arch": "x86_64", "model": "Haswell-noTSX", "vendor": "Intel", "features": ["sse4.2", "avx2"]}
 
 
@@ -60,7 +61,7 @@ def hypervisor(ctx, cloud, host, detail, *, servers=None, with_servers=False):
         else:
             data["cpu_info"] = json.dumps(cpu_info)    # a JSON string before 2.28
     if detail and ctx.supports((2, 88)):
-        data["uptime"] = None if not cloud.is_service_up(svc) else " 08:32:11 up 93 days, 18:25, 1 user, load average: 0.20"
+        data["uptime"] = None if not cloud.is_service_up(svc) else UPTIME
     if servers:
         data["servers"] = [{"name": s.instance_name, "uuid": s.uuid} for s in servers]
     elif with_servers and ctx.supports((2, 75)):
