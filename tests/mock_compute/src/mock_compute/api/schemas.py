@@ -192,6 +192,16 @@ MIGRATIONS_QUERY_V280 = copy.deepcopy(MIGRATIONS_QUERY_V266)
 MIGRATIONS_QUERY_V280["properties"]["user_id"] = single_param({"type": "string"})
 MIGRATIONS_QUERY_V280["properties"]["project_id"] = single_param({"type": "string"})
 
+# --- os-instance-actions (index) -------------------------------------------------------------
+INSTANCE_ACTIONS_QUERY_V258 = {
+    "type": "object",
+    "properties": {"limit": single_param(NON_NEGATIVE_INTEGER), "marker": single_param({"type": "string"}),
+                   "changes-since": single_param({"type": "string", "format": "date-time"})},
+    "additionalProperties": False,
+}
+INSTANCE_ACTIONS_QUERY_V266 = copy.deepcopy(INSTANCE_ACTIONS_QUERY_V258)
+INSTANCE_ACTIONS_QUERY_V266["properties"]["changes-before"] = single_param({"type": "string", "format": "date-time"})
+
 # --- os-services ---------------------------------------------------------------------------
 SERVICES_QUERY_V275 = {"type": "object", "properties": {"host": COMMON_QUERY_PARAM, "binary": COMMON_QUERY_PARAM},
                        "additionalProperties": False}

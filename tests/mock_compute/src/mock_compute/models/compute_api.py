@@ -274,7 +274,8 @@ class ComputeAPI:
         now = clock.utcnow()
         migration = self.state.new_migration(server, LIVE_MIGRATION, "accepted", now=now, user_id=actor.user_id,
                                              project_id=actor.project_id)
-        if host:
+        if host and force:
+            # a host the scheduler is to check travels in the request spec, not in the record
             migration.dest_compute = host
         action = self.state.new_action(server, acts.LIVE_MIGRATION, actor, now)
         workflow = LiveMigration(self.cloud, server, migration, requested_host=host or None, force=force,
@@ -330,7 +331,9 @@ class ComputeAPI:
         if migration.migration_type != LIVE_MIGRATION or migration.status not in allowed:
             raise InvalidMigrationState(migration_id=migration_id, instance_uuid=server.uuid,
                                         state=migration.status, method="abort live migration")
-        self.state.new_action(server, acts.LIVE_MIGRATION_CANCEL, actor, clock.utcnow())
+        now = clock.utcnow()
+        self.state.new_action(server, acts.LIVE_MIGRATION_CANCEL, actor, now).record(
+            "compute_live_migration_abort", now, host=server.host)
         workflow = self.cloud.engine.workflow_for_migration(migration)
         if workflow is not None:
             self.cloud.engine.interrupt(workflow, MigrationCancelled(), clock.monotonic())

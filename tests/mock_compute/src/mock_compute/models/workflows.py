@@ -53,6 +53,10 @@ class Workflow:
         if self.action is not None:
             self.action.record(name, clock.utcnow(), host=host, error=error)
 
+    def conductor_host(self):
+        """Where conductor events are recorded: the host of nova-conductor."""
+        return next((s.host for s in self.state.services.values() if s.binary == "nova-conductor"), None)
+
     def record_fault(self, message, code=500):
         self.server.fault = InstanceFault(code=code, message=message, created_at=clock.utcnow(),
                                           details="Traceback (most recent call last):\n  ...\n%s" % message)
@@ -91,15 +95,26 @@ class ColdMigration(Workflow):
         server, migration = self.server, self.migration
         try:
             yield 0.2
-            # conductor: select a destination; dest prep_resize: resize claim
-            self.check_no_valid_host_fault()
-            if self.force:
-                dest = self.state.hosts[self.requested_host]
-            else:
-                dest = self.cloud.scheduler.select(server, self.new_flavor, self.requested_host, exclude={self.source})
+            # conductor migrate_server and its cold_migrate task select a destination; dest prep_resize claims
+            try:
+                self.check_no_valid_host_fault()
+                if self.force:
+                    dest = self.state.hosts[self.requested_host]
+                else:
+                    dest = self.cloud.scheduler.select(server, self.new_flavor, self.requested_host,
+                                                       exclude={self.source})
+            except NoValidHost as exc:
+                # the instance fault keeps the scheduler's error; the conductor re-raises its own
+                kind = "cold migrate" if self.new_flavor.flavorid == self.old_flavor.flavorid else "resize"
+                self.rollback(str(exc), "No valid host was found. No valid host found for %s" % kind)
+                return
+            conductor = self.conductor_host()
+            self.event("conductor_migrate_server", host=conductor)
+            self.event("cold_migrate", host=conductor)
             self.state.allocations.claim(server.uuid, dest.name, Resources.for_flavor(self.new_flavor))
             self.set_destination(dest)
             self.event("compute_prep_resize", host=dest.name)
+            self.step = ("compute_resize_instance", self.source)
             yield 0.2
             # source resize_instance
             server.task_state = vm.RESIZE_MIGRATING
@@ -112,6 +127,7 @@ class ColdMigration(Workflow):
             self.set_status("post-migrating")
             self.state.set_server_host(server, dest.name)
             self.event("compute_resize_instance", host=self.source)
+            self.step = ("compute_finish_resize", dest.name)
             self.touch()
             yield 0.15
             # dest finish_resize
@@ -133,8 +149,12 @@ class ColdMigration(Workflow):
         if window > 0:
             self.cloud.engine.start(AutoConfirm(self.cloud, server, migration, window), clock.monotonic())
 
-    def rollback(self, message):
-        """Conductor/compute rollback: server back on the source in its original state."""
+    step = None     # the compute step under way once the destination is chosen: (event, host)
+
+    def rollback(self, message, details=None):
+        """Conductor/compute rollback: server back on the source in its original state.
+
+        Before a destination is chosen the conductor's two events fail; after, the compute step under way."""
         server, migration = self.server, self.migration
         allocations = self.state.allocations
         if migration.dest_compute:
@@ -149,7 +169,11 @@ class ColdMigration(Workflow):
         server.power_state = vm.SHUTDOWN if self.old_vm_state == vm.STOPPED else vm.RUNNING
         self.set_status("error")
         self.record_fault(message)
-        self.event("conductor_migrate_server", error=message)
+        if self.step is None:
+            for name in ("conductor_migrate_server", "cold_migrate"):
+                self.event(name, host=self.conductor_host(), error=details or message)
+        else:
+            self.event(self.step[0], host=self.step[1], error=message)
         self.touch()
 
 
@@ -223,6 +247,9 @@ class RevertResize(Workflow):
             server.old_flavor = None
             server.old_vm_state = None
             self.event("compute_finish_revert_resize", host=migration.source_compute)
+            if old_vm_state == vm.STOPPED:
+                # Nova stops the reverted guest again on the source
+                self.event("compute_stop_instance", host=migration.source_compute)
             self.touch()
         except MigrationFailure as exc:
             self.set_status("error")
@@ -267,7 +294,9 @@ class LiveMigration(Workflow):
         allocations.move(server.uuid, self.migration.uuid, self.source)
         allocations.claim(server.uuid, dest.name, Resources.for_flavor(server.flavor))
         self.set_destination(dest)
-        self.event("conductor_live_migrate_instance", host=dest.name)
+        self.event("conductor_live_migrate_instance", host=self.conductor_host())
+        self.event("compute_check_can_live_migrate_destination", host=dest.name)
+        self.event("compute_check_can_live_migrate_source", host=self.source)
         self.prechecked = True
 
     def run(self):
@@ -275,14 +304,23 @@ class LiveMigration(Workflow):
         try:
             yield 0.1
             if not self.prechecked:
-                self.precheck()
+                try:
+                    self.precheck()
+                except _SCHEDULING_ERRORS as exc:
+                    self.scheduling_failed(str(exc))
+                    return
             self.set_status("queued")
+            # the source's live_migration returns once it has queued the job, so its event ends at once
+            self.event("compute_live_migration", host=self.source)
             yield 0.1
             self.set_status("preparing")
             self.event("compute_pre_live_migration", host=self.migration.dest_compute)
             yield 0.1
             self.start_running()
             yield self.running_fraction
+            self.post_at_destination()
+            if not self.forced:
+                yield 0.05
             self.complete()
         except MigrationCancelled:
             self.rollback("cancelled", None)
@@ -316,15 +354,30 @@ class LiveMigration(Workflow):
         migration.disk_remaining = migration.disk_total - migration.disk_processed
         self.server.progress = int(fraction * 100)
 
-    def complete(self):
+    def post_at_destination(self):
+        """Dest post_live_migration_at_destination: the server is there, settled, while the record still runs."""
         server, migration = self.server, self.migration
         migration.memory_processed, migration.memory_remaining = migration.memory_total, 0
         migration.disk_processed, migration.disk_remaining = migration.disk_total, 0
-        self.state.allocations.release(migration.uuid)
         self.state.set_server_host(server, migration.dest_compute)
         server.task_state = None
+        self.event("compute_post_live_migration_at_destination", host=migration.dest_compute)
+        self.touch()
+
+    def complete(self):
+        """Back on the source, _post_live_migration marks the record completed, then frees the source."""
         self.set_status("completed")
-        self.event("compute_live_migration", host=self.source)
+        self.state.allocations.release(self.migration.uuid)
+
+    def scheduling_failed(self, message):
+        """The conductor's checks or the scheduler said no (asynchronously, from 2.34)."""
+        server = self.server
+        server.task_state = None
+        server.progress = 0
+        self.migration.dest_compute = self.migration.dest_node = self.migration.dest_host = None
+        self.set_status("error")
+        self.record_fault(message)
+        self.event("conductor_live_migrate_instance", host=self.conductor_host(), error=message)
         self.touch()
 
     def rollback(self, status, message):
@@ -368,6 +421,7 @@ class Evacuation(Workflow):
             self.state.allocations.claim(server.uuid, dest.name, Resources.for_flavor(server.flavor))
             self.set_destination(dest)
             self.set_status("pre-migrating")
+            self.event("rebuild_server", host=self.conductor_host())
             self.event("compute_rebuild_instance", host=dest.name)
             yield 0.7
             # dest finish_evacuation
@@ -389,7 +443,7 @@ class Evacuation(Workflow):
             server.vm_state = self.old_vm_state
             self.set_status("error")
             self.record_fault(str(exc))
-            self.event("conductor_rebuild_server", error=str(exc))
+            self.event("rebuild_server", host=self.conductor_host(), error=str(exc))
             self.touch()
 
 
