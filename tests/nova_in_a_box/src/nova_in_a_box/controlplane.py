@@ -407,6 +407,7 @@ class ControlPlane:
         self.http.stop()
         if self.box is None:
             return True
+        self.nova.futurist_thread.ThreadWorker.MAX_IDLE_FOR = 0.01   # pooled threads notice shutdown at once
         done = threading.Event()
         errors = []
 
