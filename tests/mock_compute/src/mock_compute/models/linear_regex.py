@@ -269,6 +269,11 @@ class LinearRegex:
         self._steps[(threads, ctx, ch)] = result
         return result
 
+    @property
+    def work(self):
+        """Instructions visited so far while building DFA states (bounded by ``MAX_WORK``)."""
+        return self._work
+
     def search(self, text):
         steps, needs = self._steps, self._needs
         state, prev, last = self._start, None, len(text) - 1
