@@ -7,6 +7,13 @@ from mock_cloud_helpers import nova_error, wait_for
 AUTO = {"host": None, "block_migration": "auto"}
 
 
+def _disable(mock_cloud, host, reason="maintenance"):
+    services = mock_cloud.compute("GET", "/os-services?host=%s" % host, microversion="2.53")[2]["services"]
+    status, _ignored, body = mock_cloud.compute("PUT", "/os-services/%s" % services[0]["id"],
+                                                {"status": "disabled", "disabled_reason": reason}, microversion="2.53")
+    assert status == 200, body
+
+
 def _action(mock_cloud, server_id, body, microversion="2.80", user="admin"):
     status, _ignored, reply = mock_cloud.compute("POST", "/servers/%s/action" % server_id, body,
                                                  microversion=microversion, user=user)
@@ -15,7 +22,8 @@ def _action(mock_cloud, server_id, body, microversion="2.80", user="admin"):
 
 def _migration(mock_cloud, server_id):
     body = mock_cloud.compute("GET", "/os-migrations?instance_uuid=%s" % server_id, microversion="2.80")[2]
-    return body["migrations"][0]
+    # no record yet: the conductor creates a cold migration's a moment after the API answered
+    return body["migrations"][0] if body["migrations"] else {"status": None}
 
 
 def _server(mock_cloud, server_id):
@@ -83,6 +91,7 @@ def test_live_migration_force_complete_and_abort_events(mock_cloud):
                               microversion="2.24")[0] == 202
     wait_for(lambda: _migration(mock_cloud, web)["status"] == "completed", timeout=10)
     wait_for(lambda: _migration(mock_cloud, api)["status"] == "cancelled", timeout=10)
+
     def started(source, dest):
         # newest first: the dest's pre_live_migration starts after the source's live_migration returned
         return [("compute_pre_live_migration", dest, "Success"), ("compute_live_migration", source, "Success"),
@@ -127,3 +136,63 @@ def test_instance_action_paging_and_filters(mock_cloud):
     assert (status, nova_error(body)[2]) == (400, "Additional properties are not allowed ('frobnicate' was unexpected)")
     status, _ignored, body = mock_cloud.compute("GET", base + "/req-nope", microversion="2.1")
     assert (status, nova_error(body)[2]) == (404, "Action req-nope not found")
+
+
+def test_live_migration_record_names_the_source_node_once_scheduled(mock_cloud):
+    # the conductor creates the record with the source host only; its task adds the nodes after scheduling
+    _disable(mock_cloud, "compute-3")
+    server_id = mock_cloud.server_id("web-1")
+    _action(mock_cloud, server_id, {"os-migrateLive": dict(AUTO, host="compute-3")})
+    migration = wait_for(lambda: (m := _migration(mock_cloud, server_id))["status"] == "error" and m, timeout=10)
+    assert (migration["source_compute"], migration["source_node"]) == ("compute-1", None)
+    assert migration["dest_compute"] is None and migration["dest_node"] is None
+    _action(mock_cloud, server_id, {"os-migrateLive": dict(AUTO, host="compute-2")})
+    migration = wait_for(lambda: (m := _migration(mock_cloud, server_id))["status"] == "completed" and m, timeout=10)
+    assert (migration["source_node"], migration["dest_node"]) == ("compute-1", "compute-2")
+
+
+def test_force_completed_server_also_settles_before_its_record(mock_cloud):
+    mock_cloud.config(migration_seconds=5.0)
+    mock_cloud.add_fault("migration_stuck", server="web-1", phase="running")
+    server_id = mock_cloud.server_id("web-1")
+    _action(mock_cloud, server_id, {"os-migrateLive": dict(AUTO, host="compute-2")})
+    migration = wait_for(lambda: (m := _migration(mock_cloud, server_id))["status"] == "running" and m, timeout=10)
+    assert mock_cloud.compute("POST", "/servers/%s/migrations/%s/action" % (server_id, migration["id"]),
+                              {"force_complete": None}, microversion="2.22")[0] == 202
+
+    def window():
+        server, record = _server(mock_cloud, server_id), _migration(mock_cloud, server_id)
+        return server["status"] == "ACTIVE" and not server["OS-EXT-STS:task_state"] and record["status"] == "running"
+    wait_for(window, timeout=10, interval=0.01, message="ACTIVE with the record still running")
+    wait_for(lambda: _migration(mock_cloud, server_id)["status"] == "completed", timeout=10)
+
+
+def test_cold_migration_record_fails_before_the_server_is_reset(mock_cloud):
+    # the migrate task's rollback marks the record; the conductor resets the server after it
+    mock_cloud.config(migration_seconds=5.0)
+    _disable(mock_cloud, "compute-3")
+    server_id = mock_cloud.server_id("web-1")
+    _action(mock_cloud, server_id, {"migrate": {"host": "compute-3"}}, "2.56")
+
+    def window():
+        server, record = _server(mock_cloud, server_id), _migration(mock_cloud, server_id)
+        return server["status"] == "RESIZE" and record["status"] == "error"
+    wait_for(window, timeout=10, interval=0.01, message="RESIZE with the record already in error")
+    wait_for(lambda: _server(mock_cloud, server_id)["status"] == "ACTIVE", timeout=10)
+    assert _events(mock_cloud, server_id, "migrate") == [
+        ("cold_migrate", "controller", "Error"), ("conductor_migrate_server", "controller", "Error")]
+
+
+def test_confirmed_record_comes_before_the_active_server(mock_cloud):
+    # the source's confirm drops its claim (record confirmed) before the instance is saved ACTIVE
+    mock_cloud.config(migration_seconds=5.0)
+    server_id = mock_cloud.server_id("web-1")
+    _action(mock_cloud, server_id, {"migrate": {"host": "compute-3"}}, "2.56")
+    wait_for(lambda: _server(mock_cloud, server_id)["status"] == "VERIFY_RESIZE", timeout=15)
+    _action(mock_cloud, server_id, {"confirmResize": None}, "2.1")
+
+    def window():
+        server, record = _server(mock_cloud, server_id), _migration(mock_cloud, server_id)
+        return server["status"] == "VERIFY_RESIZE" and record["status"] == "confirmed"
+    wait_for(window, timeout=10, interval=0.01, message="VERIFY_RESIZE with the record already confirmed")
+    wait_for(lambda: _server(mock_cloud, server_id)["status"] == "ACTIVE", timeout=10)

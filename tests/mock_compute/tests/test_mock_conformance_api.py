@@ -88,5 +88,3 @@ def test_repeated_status_filter_keeps_the_last_value(mock_cloud):
     assert len(body["migrations"]) == 2
     body = mock_cloud.compute("GET", "/os-migrations?status=completed&status=error", microversion="2.80")[2]
     assert body["migrations"] == []
-
-

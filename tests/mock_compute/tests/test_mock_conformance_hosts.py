@@ -92,5 +92,3 @@ def test_placement_errors_are_webob_bodies(mock_cloud):
     assert (error["min_version"], error["max_version"]) == ("1.0", "1.39")
     assert error["detail"] == ("The resource could not be generated that was acceptable to your browser (content of "
                                "type application/json. \n\n Invalid microversion: Unacceptable version header: 1.999")
-
-

@@ -103,7 +103,7 @@ def test_links_only_for_in_progress_live_migrations(mock_cloud, admin_conn):
     admin_conn.compute.live_migrate_server(api1, block_migration="auto")
     wait_for(lambda: get(mock_cloud)[2]["migrations"][0]["status"] == "running")
     admin_conn.compute.migrate_server(find_server(admin_conn, "web-1"))
-    body = get(mock_cloud, version="2.23")[2]
+    body = wait_for(lambda: (b := get(mock_cloud, version="2.23")[2]) and len(b["migrations"]) == 2 and b)
     by_type = {m["migration_type"]: m for m in body["migrations"]}
     live = by_type["live-migration"]
     assert live["links"][0] == {"rel": "self", "href": "%s/v2.1/servers/%s/migrations/%d"
@@ -121,7 +121,8 @@ def test_policy(mock_cloud):
     status, _ignored, _ignored = mock_cloud.compute("POST", "/servers/%s/action" % mock_cloud.server_id("web-1"), {"migrate": None},
                                                     user="manager")
     assert status == 202
-    status, _ignored, body = get(mock_cloud, "?project_id=%s" % project, user="manager")
+    status, _ignored, body = wait_for(lambda: (r := get(mock_cloud, "?project_id=%s" % project, user="manager"))
+                                      and r[2]["migrations"] and r)
     assert status == 200 and body["migrations"][0]["source_compute"] is None
     status, _ignored, body = get(mock_cloud, user="manager")
     assert (status, nova_error(body)[2]) == (403, "Policy doesn't allow os_compute_api:os-migrations:index:"

@@ -222,10 +222,9 @@ class ComputeAPI:
         server.old_vm_state = server.vm_state
         server.old_flavor = server.flavor
         server.updated_at = now
+        # the conductor's migrate task creates the record, a moment after the API answered
         migration = self.state.new_migration(server, migration_type, "pre-migrating", now=now, user_id=actor.user_id,
-                                             project_id=actor.project_id, new_flavor=new_flavor)
-        # conductor _preallocate_migration: the source allocation now belongs to the migration
-        self.state.allocations.move(server.uuid, migration.uuid, server.host)
+                                             project_id=actor.project_id, new_flavor=new_flavor, register=False)
         action = self.state.new_action(server, action_name, actor, now)
         self._start(ColdMigration(self.cloud, server, migration, new_flavor=new_flavor, requested_host=host,
                                   force=force, action=action))
@@ -274,6 +273,8 @@ class ComputeAPI:
         now = clock.utcnow()
         migration = self.state.new_migration(server, LIVE_MIGRATION, "accepted", now=now, user_id=actor.user_id,
                                              project_id=actor.project_id)
+        # the conductor's record names the source host only; the nodes come with the destination
+        migration.source_node = None
         if host and force:
             # a host the scheduler is to check travels in the request spec, not in the record
             migration.dest_compute = host

@@ -94,7 +94,8 @@ class Engine:
                     continue
                 migration = getattr(workflow, "migration", None)
                 throw = None
-                if migration is not None and not workflow.forced:
+                # faults act on a record the conductor has created (a cold migration's comes a moment late)
+                if migration is not None and migration.id is not None and not workflow.forced:
                     if self._faults.is_stuck(workflow.server, migration.status):
                         workflow.held = True
                         continue

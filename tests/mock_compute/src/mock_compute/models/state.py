@@ -91,19 +91,28 @@ class CloudState:
             server.node = None
 
     # migrations --------------------------------------------------------------
-    def new_migration(self, server, migration_type, status, *, now, user_id, project_id, new_flavor=None):
+    def new_migration(self, server, migration_type, status, *, now, user_id, project_id, new_flavor=None,
+                      register=True):
+        """A migration record; ``register=False`` leaves it out of every listing until ``register_migration``."""
         migration = Migration(
-            id=self.next_migration_id, uuid=str(uuid.uuid4()), instance_uuid=server.uuid,
+            id=None, uuid=str(uuid.uuid4()), instance_uuid=server.uuid,
             migration_type=migration_type, status=status, source_compute=server.host, source_node=server.node,
             old_instance_type_id=server.flavor.internal_id,
             new_instance_type_id=(new_flavor or server.flavor).internal_id,
             user_id=user_id, project_id=project_id, created_at=now, updated_at=now,
         )
+        if register:
+            self.register_migration(migration, now)
+        return migration
+
+    def register_migration(self, migration, now):
+        """The record is created in the database now: it gets its id and shows in the listings."""
+        migration.id = self.next_migration_id
+        migration.created_at = migration.updated_at = now
         self.next_migration_id += 1
         self.migrations[migration.id] = migration
         self.migrations_by_uuid[migration.uuid] = migration
-        self.migrations_by_instance.setdefault(server.uuid, []).append(migration)
-        return migration
+        self.migrations_by_instance.setdefault(migration.instance_uuid, []).append(migration)
 
     def discard_migration(self, migration):
         """Forget a migration that never really started (synchronous pre-check failure)."""

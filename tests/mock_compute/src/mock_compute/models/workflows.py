@@ -76,9 +76,9 @@ class Workflow:
 class ColdMigration(Workflow):
     """Cold migration or resize (nova.conductor.tasks.migrate + compute prep/resize/finish_resize).
 
-    Before the first yield the API has set task_state ``resize_prep``; the
-    migration starts ``pre-migrating`` with the source allocation already
-    moved to the migration consumer.
+    Before the first yield the API has set task_state ``resize_prep``; a moment
+    later the conductor creates the migration, ``pre-migrating``, and moves the
+    source allocation to the migration consumer.
     """
 
     def __init__(self, cloud, server, migration, *, new_flavor, requested_host=None, force=False, action=None):
@@ -94,7 +94,12 @@ class ColdMigration(Workflow):
     def run(self):
         server, migration = self.server, self.migration
         try:
-            yield 0.2
+            # the API answered with the server in resize_prep and no migration record yet
+            yield 0.05
+            # conductor _preallocate_migration: the record exists, the source allocation now belongs to it
+            self.state.register_migration(migration, clock.utcnow())
+            self.state.allocations.move(server.uuid, migration.uuid, self.source)
+            yield 0.15
             # conductor migrate_server and its cold_migrate task select a destination; dest prep_resize claims
             try:
                 self.check_no_valid_host_fault()
@@ -104,7 +109,10 @@ class ColdMigration(Workflow):
                     dest = self.cloud.scheduler.select(server, self.new_flavor, self.requested_host,
                                                        exclude={self.source})
             except NoValidHost as exc:
-                # the instance fault keeps the scheduler's error; the conductor re-raises its own
+                # the migrate task's rollback marks the record first, then the conductor resets the server;
+                # the instance fault keeps the scheduler's error, the events the conductor's own
+                self.set_status("error")
+                yield 0.05
                 kind = "cold migrate" if self.new_flavor.flavorid == self.old_flavor.flavorid else "resize"
                 self.rollback(str(exc), "No valid host was found. No valid host found for %s" % kind)
                 return
@@ -204,12 +212,14 @@ class ConfirmResize(Workflow):
         server, migration = self.server, self.migration
         try:
             yield 0.1
+            # the source drops its move claim, which marks the record confirmed, before the instance is saved
             self.state.allocations.release(migration.uuid)
+            self.set_status("confirmed")
+            yield 0.05
             server.vm_state = vm.STOPPED if server.power_state == vm.SHUTDOWN else vm.ACTIVE
             server.task_state = None
             server.old_flavor = None
             server.old_vm_state = None
-            self.set_status("confirmed")
             self.event("compute_confirm_resize", host=migration.source_compute)
             self.touch()
         except MigrationFailure as exc:
@@ -293,6 +303,7 @@ class LiveMigration(Workflow):
         allocations = self.state.allocations
         allocations.move(server.uuid, self.migration.uuid, self.source)
         allocations.claim(server.uuid, dest.name, Resources.for_flavor(server.flavor))
+        self.migration.source_node = server.node
         self.set_destination(dest)
         self.event("conductor_live_migrate_instance", host=self.conductor_host())
         self.event("compute_check_can_live_migrate_destination", host=dest.name)
@@ -319,8 +330,7 @@ class LiveMigration(Workflow):
             self.start_running()
             yield self.running_fraction
             self.post_at_destination()
-            if not self.forced:
-                yield 0.05
+            yield 0.1
             self.complete()
         except MigrationCancelled:
             self.rollback("cancelled", None)
