@@ -1,5 +1,6 @@
 """Bad input and faults: clear messages, documented exit codes, nothing left running."""
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -24,12 +25,12 @@ def test_port_in_use_is_a_clear_error():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        started = time.monotonic()
+        # this interpreter has no Nova: the port check answers before anything imports it
+        assert importlib.util.find_spec("nova") is None
         result = run_cli(sys.executable, "serve", "--port", str(port))
     assert result.returncode == 2, result.stderr
     assert "nova-in-a-box: error: cannot listen on 127.0.0.1:%d: port %d is in use" % (port, port) in result.stderr
     assert result.stdout == ""
-    assert time.monotonic() - started < 10          # refused before Nova is even imported
 
 
 def test_only_loopback_is_bound():
