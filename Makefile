@@ -22,13 +22,15 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv nova-venv rehearse demo test lint ruff ansible-lint sanity pytest nova-harness molecule matrix build smoke ee docs bench clean
+.PHONY: help venv nova-venv rehearse demo test lint ruff ansible-lint sanity pytest nova-harness molecule matrix build smoke ee docs bench clean conformance molecule-nova
 
 help:
 	@echo "make demo    run a host evacuation against the bundled mock compute cloud"
 	@echo "make test    run every check: lint, sanity, pytest, molecule, the ansible-core matrix, real Nova"
 	@echo "make venv    create .venv with the pinned toolchain and the mock (mock-compute)"
 	@echo "make nova-venv  create .venv-nova with Nova 34 and nova-in-a-box (a real Nova control plane)"
+	@echo "make conformance  send the same API requests to the mock and to a real Nova, compare them"
+	@echo "make molecule-nova  run the molecule scenarios that do not need mock-only knobs against a real Nova"
 	@echo "make rehearse   serve real Nova on 127.0.0.1:8774 [TOPOLOGY=file] to rehearse a playbook against it"
 
 venv: $(STAMP)
@@ -68,6 +70,12 @@ rehearse: $(STAMP) $(NOVA_STAMP)
 	$(NOVA_VENV)/bin/nova-in-a-box serve --port $(REHEARSAL_PORT) --write-clouds-yaml $(REHEARSAL_CLOUDS) \
 	  $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(MIGRATION_SECONDS),--migration-seconds $(MIGRATION_SECONDS))
 
+# The mock against a real Nova (nova-in-a-box): the same requests to both, differences not in
+# tests/conformance/allowlist.yaml fail, and so does an allowlist entry nothing needs any more; the figure lands
+# in .cache/conformance/summary.json. About a minute.
+conformance: $(STAMP) $(NOVA_STAMP)
+	.ci/pytest-no-skips tests/conformance -q
+
 demo: $(STAMP)
 	.ci/with-mock -- .ci/demo
 
@@ -106,6 +114,10 @@ nova-harness: $(STAMP) $(NOVA_STAMP)
 
 molecule: $(STAMP)
 	.ci/molecule-all
+
+# The same scenarios against nova-in-a-box; a scenario that needs a mock-only knob says so and is left out.
+molecule-nova: $(STAMP) $(NOVA_STAMP)
+	NOVAOPS_BACKEND=nova .ci/molecule-all
 
 # Every supported ansible-core minor version, each in its own venv under .cache/matrix (installs cached).
 matrix: $(STAMP)
