@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a server group allows a moving member: the hosts it may not go to, the host it must go to, and the order.
+
+Nova's scheduler filters read a group's hosts as the hosts of its *other* members. ``anti-affinity`` refuses a host
+that already holds ``max_server_per_host`` of them (1 unless the 2.64 rule says otherwise); ``affinity`` accepts
+only a host that holds one of them, so members that all sit on the host being emptied cannot follow each other to
+a new host through the scheduler: they need one common target, and the first of them a move that bypasses the
+scheduler. The soft policies only weigh hosts and never refuse one. Nova checks none of this again after the
+scheduler picked a host (there is no late affinity check for moves), so a named target and the order of moves are
+the planner's to get right. ``groups`` are as ``GET /os-server-groups?all_projects=True`` shows them from 2.64:
+dicts with ``id``, ``name``, ``policy``, ``rules`` and ``members``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+AFFINITY = 'affinity'
+ANTI_AFFINITY = 'anti-affinity'
+SOFT_AFFINITY = 'soft-affinity'
+SOFT_ANTI_AFFINITY = 'soft-anti-affinity'
+HARD = (AFFINITY, ANTI_AFFINITY)
+SOFT = (SOFT_AFFINITY, SOFT_ANTI_AFFINITY)
+
+
+def policy_of(group):
+    """The policy of a group as 2.64 shows it (``policy``) or as earlier versions do (``policies``, one item)."""
+    if group.get('policy'):
+        return group['policy']
+    policies = group.get('policies') or []
+    return policies[0] if policies else None
+
+
+def group_of(server_id, groups):
+    """The group ``server_id`` belongs to (Nova allows one), or None."""
+    for group in groups or []:
+        if server_id in (group.get('members') or []):
+            return group
+    return None
+
+
+def constraints(server_id, source, groups, host_of):
+    """What the group of ``server_id`` (on ``source``) asks of its move; None when it is in no group.
+
+    ``host_of`` maps server ids to their current hosts. The result has ``group`` (name), ``group_id``, ``policy``,
+    ``forbidden`` (hosts the scheduler will refuse), ``required`` (the hosts it will accept, or None for any),
+    ``peers_on_source`` (other members leaving the same host), ``needs_common_target`` and ``warnings``.
+    """
+    group = group_of(server_id, groups)
+    if group is None:
+        return None
+    policy = policy_of(group)
+    peers = [m for m in group.get('members') or [] if m != server_id]
+    peer_hosts = [host_of[m] for m in peers if host_of.get(m)]
+    result = {
+        'group': group.get('name'), 'group_id': group.get('id'), 'policy': policy, 'forbidden': [],
+        'required': None, 'peers_on_source': sorted(m for m in peers if host_of.get(m) == source),
+        'needs_common_target': False, 'warnings': [],
+    }
+    label = "server group '%s' (%s)" % (group.get('name') or group.get('id'), policy)
+    if policy == ANTI_AFFINITY:
+        limit = _max_per_host(group)
+        counts = {}
+        for host in peer_hosts:
+            counts[host] = counts.get(host, 0) + 1
+        result['forbidden'] = sorted(h for h, n in counts.items() if n >= limit and h != source)
+    elif policy == AFFINITY:
+        elsewhere = sorted(set(h for h in peer_hosts if h != source))
+        if len(elsewhere) > 1:
+            result['warnings'].append('%s already spans %s: the scheduler accepts any of them'
+                                      % (label, ', '.join(elsewhere)))
+        if elsewhere:
+            result['required'] = elsewhere
+        elif result['peers_on_source']:
+            result['needs_common_target'] = True
+    elif policy in SOFT:
+        if peer_hosts:
+            preference = ('the hosts of the other members' if policy == SOFT_AFFINITY
+                          else 'hosts without another member')
+            result['warnings'].append('%s: the scheduler prefers %s but may pick any host' % (label, preference))
+    else:
+        result['warnings'].append('%s: a policy this collection does not know (a newer Nova?); not checked, '
+                                  'Nova decides' % label)
+    return result
+
+
+def _max_per_host(group):
+    rules = group.get('rules') or {}
+    try:
+        return max(1, int(rules.get('max_server_per_host', 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def target_refusal(constraint, target, force=False):
+    """Why ``target`` breaks the group's policy (a message), or None when it does not or ``force`` overrides."""
+    if not constraint or not target or force:
+        return None
+    label = "server group '%s' (%s)" % (constraint['group'] or constraint['group_id'], constraint['policy'])
+    if target in constraint['forbidden']:
+        return ('%s: %s already holds another member, so Nova would answer No valid host; choose another '
+                'target or set force to override the policy' % (label, target))
+    if constraint['required'] is not None and target not in constraint['required']:
+        return ('%s: the other members are on %s, and Nova only accepts one of those hosts; choose it or set force '
+                'to override the policy' % (label, ', '.join(constraint['required'])))
+    return None
+
+
+def anti_affinity_batches(server_ids, groups, size):
+    """Split ``server_ids`` (in order) into batches of at most ``size`` with no two members of one anti-affinity
+    group in the same batch, so they are never in flight together. A member that would join a batch holding a
+    peer waits for the next batch; the order is otherwise kept."""
+    size = max(1, int(size))
+    pending = list(server_ids)
+    batches = []
+    while pending:
+        batch, groups_in_batch, left = [], set(), []
+        for server_id in pending:
+            group = group_of(server_id, groups)
+            key = group.get('id') if group and policy_of(group) in (ANTI_AFFINITY, SOFT_ANTI_AFFINITY) else None
+            if len(batch) < size and (key is None or key not in groups_in_batch):
+                batch.append(server_id)
+                if key is not None:
+                    groups_in_batch.add(key)
+            else:
+                left.append(server_id)
+        batches.append(batch)
+        pending = left
+    return batches
