@@ -135,6 +135,16 @@ class HypervisorNotFound(NotFound):
     msg_fmt = "Hypervisor with ID '%(hypervisor_id)s' could not be found."
 
 
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
+class GroupAffinityViolation(ComputeError):
+    """The compute's late check of a server group's policy on its own host (after a forced move)."""
+
+    msg_fmt = "%(policy)s instance group policy was violated"
+
+
 class AvailabilityZoneNotAvailable(InvalidInput):
     msg_fmt = "The requested availability zone is not available"
 

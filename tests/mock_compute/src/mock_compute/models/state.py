@@ -15,6 +15,7 @@ from mock_compute.models.hosts import COMPUTE_BINARY, CONTROLLER_BINARIES, INTER
 from mock_compute.models.identity import ApplicationCredential, Project, User, stable_hex_id
 from mock_compute.models.instance_actions import CREATE, InstanceAction
 from mock_compute.models.migrations import Migration
+from mock_compute.models.server_groups import ServerGroup
 from mock_compute.models.servers import ERROR, SHELVED_OFFLOADED, STATUS_TO_STATE, InstanceFault, Server
 
 _NAMESPACE = uuid.UUID("0f6c3b0e-8d8e-4c47-8f7e-4a6f0c5d9b21")
@@ -50,6 +51,8 @@ class CloudState:
         self.migrations_by_uuid = {}
         self.migrations_by_instance = {}
         self.instance_actions = {}       # server uuid -> [InstanceAction]
+        self.server_groups = {}          # uuid -> ServerGroup, in creation order
+        self.group_of_server = {}        # server uuid -> its ServerGroup (a server joins at most one, at boot)
         self.allocations = AllocationLedger()
         self.next_server_id = 1
         self.next_migration_id = 1
@@ -73,6 +76,9 @@ class CloudState:
 
     def remove_server(self, server):
         self.servers.pop(server.uuid, None)
+        group = self.group_of_server.pop(server.uuid, None)
+        if group is not None and server.uuid in group.members:
+            group.members.remove(server.uuid)
         self.servers_by_project.get(server.project_id, {}).pop(server.uuid, None)
         if server.host:
             self.servers_by_host.get(server.host, {}).pop(server.uuid, None)
@@ -89,6 +95,35 @@ class CloudState:
             self.servers_by_host.setdefault(host_name, {})[server.uuid] = server
         else:
             server.node = None
+
+    # server groups -----------------------------------------------------------
+    def add_server_group(self, group):
+        self.server_groups[group.uuid] = group
+
+    def delete_server_group(self, group):
+        """Nova lets a group with members go: they simply belong to no group any more."""
+        self.server_groups.pop(group.uuid, None)
+        for member in group.members:
+            if self.group_of_server.get(member) is group:
+                del self.group_of_server[member]
+
+    def add_group_member(self, group, server):
+        group.members.append(server.uuid)
+        self.group_of_server[server.uuid] = group
+
+    def group_members_on(self, group, host_name, exclude=None):
+        """Members of ``group`` whose host is ``host_name`` (the scheduler's view of the host's instances)."""
+        on_host = self.servers_by_host.get(host_name, {})
+        return [member for member in group.members if member in on_host and member != exclude]
+
+    def group_hosts(self, group, exclude=None):
+        """Hosts of the group's members (InstanceGroup.get_hosts), optionally leaving one server out."""
+        hosts = set()
+        for member in group.members:
+            server = self.servers.get(member)
+            if server is not None and server.host and member != exclude:
+                hosts.add(server.host)
+        return hosts
 
     # migrations --------------------------------------------------------------
     def new_migration(self, server, migration_type, status, *, now, user_id, project_id, new_flavor=None,
@@ -236,4 +271,21 @@ def build_state(topology, identity, now):
                                 updated_at=created)
         action.record("compute__do_build_and_run_instance", created, host=server.host)
         state.instance_actions[server.uuid] = [action]
+    _build_server_groups(state, topology, projects, users, first_user_of, created_base)
     return state
+
+
+def _build_server_groups(state, topology, projects, users, first_user_of, created_base):
+    """The topology's groups, their members in the order of the servers list."""
+    groups = {}
+    for number, spec in enumerate(topology.get("server_groups") or (), start=1):
+        project = projects[spec["project"]]
+        user = users.get(spec.get("user")) or first_user_of.get(project.id)
+        group = ServerGroup(uuid=spec.get("id") or stable_uuid("server_group", spec["name"]), name=spec["name"],
+                            policy=spec["policy"], rules=dict(spec.get("rules") or {}), project_id=project.id,
+                            user_id=user.id if user else "", created_at=created_base + datetime.timedelta(seconds=-number))
+        state.add_server_group(group)
+        groups[group.name] = group
+    for server, spec in zip(state.servers.values(), topology["servers"], strict=True):
+        if spec.get("group"):
+            state.add_group_member(groups[spec["group"]], server)

@@ -13,6 +13,7 @@ import yaml
 
 from mock_compute.models.exceptions import InvalidTopology
 from mock_compute.models.flavors import DEFAULT_FLAVORS
+from mock_compute.models.server_groups import ANTI_AFFINITY, MAX_SERVER_PER_HOST, POLICIES
 from mock_compute.models.servers import STATUS_TO_STATE
 
 DEFAULT_PROJECTS = ({"name": "admin"}, {"name": "demo"})
@@ -32,9 +33,9 @@ HOST_DEFAULTS = {
 _HOST_KEYS = set(HOST_DEFAULTS) | {"name", "zone", "node", "host_ip", "status", "disabled_reason", "state",
                                    "forced_down", "hypervisor_type", "hypervisor_version"}
 _SERVER_KEYS = {"name", "id", "host", "flavor", "status", "project", "user", "availability_zone", "locked",
-                "locked_reason", "image", "fault", "metadata", "key_name", "description"}
+                "locked_reason", "image", "fault", "metadata", "key_name", "description", "group"}
 _TOP_KEYS = {"name", "description", "zones", "controllers", "host_defaults", "projects", "users",
-             "application_credentials", "flavors", "hosts", "servers"}
+             "application_credentials", "flavors", "hosts", "servers", "server_groups"}
 DEFAULT_IMAGE = "70a599e0-31e7-49b7-b260-868f441e862b"
 
 
@@ -175,6 +176,44 @@ def _normalize_servers(doc, hosts, flavors, projects, users):
     return servers
 
 
+def _normalize_server_groups(doc, projects, users):
+    """``server_groups``: name (unique), policy, optional rules (anti-affinity only), project and user."""
+    project_names = [p["name"] for p in projects]
+    user_names = {u["name"] for u in users}
+    groups, seen = [], set()
+    for raw in doc.get("server_groups") or ():
+        _check_keys(raw, {"name", "id", "policy", "rules", "project", "user"}, "server group")
+        group = dict(raw)
+        name = group.get("name")
+        if not isinstance(name, str) or not name or name in seen:
+            _fail("server groups need unique names (got %r)" % name)
+        seen.add(name)
+        if group.get("policy") not in POLICIES:
+            _fail("server group %s: policy must be one of %s" % (name, ", ".join(POLICIES)))
+        rules = group.get("rules") or {}
+        _check_keys(rules, {MAX_SERVER_PER_HOST}, "server group %s rules" % name)
+        if rules and group["policy"] != ANTI_AFFINITY:
+            _fail("server group %s: only the anti-affinity policy takes rules" % name)
+        if rules:
+            _number(rules[MAX_SERVER_PER_HOST], "server group %s max_server_per_host" % name, minimum=1)
+            rules = {MAX_SERVER_PER_HOST: int(rules[MAX_SERVER_PER_HOST])}
+        group["rules"] = rules
+        group.setdefault("project", "demo" if "demo" in project_names else project_names[0])
+        if group["project"] not in project_names:
+            _fail("server group %s: unknown project %r" % (name, group["project"]))
+        if group.get("user") is not None and group["user"] not in user_names:
+            _fail("server group %s: unknown user %r" % (name, group["user"]))
+        groups.append(group)
+    return groups
+
+
+def _check_group_members(servers, groups):
+    names = {g["name"] for g in groups}
+    for server in servers:
+        if server.get("group") is not None and server["group"] not in names:
+            _fail("server %s: unknown server group %r" % (server["name"], server["group"]))
+
+
 def normalize(doc):
     """Validate a topology mapping and return a normalized deep copy."""
     if not isinstance(doc, dict):
@@ -187,6 +226,8 @@ def normalize(doc):
     flavors = _normalize_flavors(doc)
     hosts = _normalize_hosts(doc)
     servers = _normalize_servers(doc, hosts, flavors, projects, users)
+    server_groups = _normalize_server_groups(doc, projects, users)
+    _check_group_members(servers, server_groups)
     controllers = doc.get("controllers")
     if controllers is None:
         controllers = ["controller"]
@@ -198,7 +239,7 @@ def normalize(doc):
             zones.append(host["zone"])
     return {"name": doc.get("name", "custom"), "zones": zones, "controllers": controllers, "projects": projects,
             "users": users, "application_credentials": creds, "flavors": flavors, "hosts": hosts,
-            "servers": servers}
+            "servers": servers, "server_groups": server_groups}
 
 
 def load_file(path):
