@@ -16,6 +16,7 @@ from mock_compute.api import (
     os_migrations,
     placement,
     server_actions,
+    server_groups,
     server_migrations,
     servers,
     services,
@@ -27,7 +28,7 @@ from mock_compute.models.exceptions import ComputeError
 from mock_compute.models.ticker import Ticker
 
 ROUTERS = (versions, identity_routes, servers, server_actions, server_migrations, os_migrations, services,
-           hypervisors, flavors, availability_zones, instance_actions, placement, control)
+           hypervisors, flavors, availability_zones, instance_actions, server_groups, placement, control)
 
 
 def _area(request):

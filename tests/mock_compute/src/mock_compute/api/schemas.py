@@ -95,6 +95,11 @@ FORCE_COMPLETE = {
 }
 
 # --- servers -----------------------------------------------------------------------
+# the scheduler hints the mock reads (others pass unchecked): a server group by uuid, alone or in a list
+SCHEDULER_HINTS = {"type": "object", "properties": {"group": {"oneOf": [
+    {"type": "array", "items": {"type": "string", "format": "uuid"}},
+    {"type": "string", "format": "uuid"},
+]}}}
 CREATE_SERVER = {
     "type": "object",
     "properties": {
@@ -129,12 +134,49 @@ CREATE_SERVER = {
             "required": ["name", "flavorRef"],
             "additionalProperties": False,
         },
-        "os:scheduler_hints": {"type": "object"},
-        "OS-SCH-HNT:scheduler_hints": {"type": "object"},
+        "os:scheduler_hints": SCHEDULER_HINTS,
+        "OS-SCH-HNT:scheduler_hints": SCHEDULER_HINTS,
     },
     "required": ["server"],
     "additionalProperties": False,
 }
+
+# --- os-server-groups --------------------------------------------------------------
+_NAME = {"type": "string", "format": "name", "minLength": 1, "maxLength": 255}
+SERVER_GROUP_CREATE = {
+    "type": "object",
+    "properties": {"server_group": {
+        "type": "object",
+        "properties": {"name": _NAME, "policies": {
+            # one policy in a list; the soft ones join the enum at 2.15, the list becomes "policy" at 2.64
+            "type": "array", "prefixItems": [{"type": "string", "enum": ["anti-affinity", "affinity"]}],
+            "uniqueItems": True, "minItems": 1, "maxItems": 1}},
+        "required": ["name", "policies"],
+        "additionalProperties": False}},
+    "required": ["server_group"],
+    "additionalProperties": False,
+}
+SERVER_GROUP_CREATE_V215 = copy.deepcopy(SERVER_GROUP_CREATE)
+SERVER_GROUP_CREATE_V215["properties"]["server_group"]["properties"]["policies"]["prefixItems"][0]["enum"].extend(
+    ["soft-anti-affinity", "soft-affinity"])
+SERVER_GROUP_CREATE_V264 = copy.deepcopy(SERVER_GROUP_CREATE_V215)
+_GROUP_V264 = SERVER_GROUP_CREATE_V264["properties"]["server_group"]
+del _GROUP_V264["properties"]["policies"]
+_GROUP_V264["required"] = ["name", "policy"]
+_GROUP_V264["properties"]["policy"] = {"type": "string", "enum": ["anti-affinity", "affinity", "soft-anti-affinity",
+                                                                  "soft-affinity"]}
+_GROUP_V264["properties"]["rules"] = {
+    "type": "object",
+    "properties": {"max_server_per_host": {"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 1,
+                                           "minLength": 1}},
+    "additionalProperties": False}
+SERVER_GROUPS_QUERY = {
+    "type": "object",
+    "properties": {"all_projects": COMMON_QUERY_PARAM, "limit": multi_params(NON_NEGATIVE_INTEGER),
+                   "offset": multi_params(NON_NEGATIVE_INTEGER)},
+    "additionalProperties": True,
+}
+SERVER_GROUPS_QUERY_V275 = dict(SERVER_GROUPS_QUERY, additionalProperties=False)
 
 _SERVER_QUERY_NAMES = (
     "user_id", "project_id", "tenant_id", "launch_index", "image_ref", "image", "kernel_id", "ramdisk_id",

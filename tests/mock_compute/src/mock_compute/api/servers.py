@@ -11,7 +11,7 @@ from mock_compute.api.validation import strip_additional, to_bool, validate_body
 from mock_compute.api.views import servers as server_views
 from mock_compute.api.views.common import Links
 from mock_compute.models import clock
-from mock_compute.models.exceptions import FlavorNotFound, MarkerNotFound
+from mock_compute.models.exceptions import FlavorNotFound, InstanceGroupNotFound, MarkerNotFound
 from mock_compute.models.queries import ServerFilters
 from mock_compute.models.servers import states_for_statuses
 
@@ -181,13 +181,15 @@ async def create_server(request: Request):
     flavor_ref = str(flavor_ref).rstrip("/").rsplit("/", 1)[-1]
     image_ref = spec.get("imageRef") or ""
     image_ref = image_ref.rstrip("/").rsplit("/", 1)[-1] if image_ref else ""
+    # Nova reads os:scheduler_hints first and the older OS-SCH-HNT name only without it
+    hints = body.get("os:scheduler_hints", body.get("OS-SCH-HNT:scheduler_hints")) or {}
     with cloud.locked():
         try:
             server = cloud.compute.create_server(
                 ctx.actor(), spec["name"], flavor_ref, image_ref=image_ref, availability_zone=zone,
                 forced_host=forced_host, metadata=spec.get("metadata"), key_name=spec.get("key_name"),
-                description=spec.get("description"))
-        except FlavorNotFound as exc:   # a 400 on create in Nova
+                description=spec.get("description"), scheduler_hints=hints)
+        except (FlavorNotFound, InstanceGroupNotFound) as exc:   # 400s on create in Nova
             raise APIError(400, exc.message) from exc
         links = Links(request)
         result = {"id": server.uuid, "links": links.resource("servers", server.uuid), "OS-DCF:diskConfig": "MANUAL",

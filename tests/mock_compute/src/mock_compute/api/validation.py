@@ -9,6 +9,8 @@ schemas use, without depending on jsonschema.
 """
 
 import re
+import unicodedata
+import uuid
 
 from mock_compute.api.errors import APIError
 from mock_compute.models.clock import parse_isotime
@@ -52,9 +54,40 @@ def _number(instance):
     return None
 
 
+class InvalidName(str):
+    """A failed ``name`` format: Nova answers with the InvalidName text alone, without the field prefix."""
+
+
+NAME_RULE = "printable characters. Can not start or end with whitespace."
+
+
+def _printable(char):
+    """Nova's parameter_types._is_printable, over the code points its name regex covers (below U+FFFF)."""
+    category = unicodedata.category(char)
+    return ord(char) < 0xFFFF and not category.startswith("C") and (not category.startswith("Z") or category == "Zs")
+
+
+def _valid_name(text):
+    if not all(_printable(char) for char in text):
+        return False
+    return not text or all(unicodedata.category(char) != "Zs" for char in (text[0], text[-1]))
+
+
+def _uuid_like(text):
+    """oslo's uuidutils.is_uuid_like: parses as a UUID and prints back the same, dashes aside."""
+    try:
+        return str(uuid.UUID(text)).replace("-", "") == text.lower().replace("-", "")
+    except (TypeError, ValueError, AttributeError):
+        return False
+
+
 def _check_format(name, instance):
     if not isinstance(instance, str):
         return True
+    if name == "name":
+        return _valid_name(instance)
+    if name == "uuid":
+        return _uuid_like(instance)
     if name == "date-time":
         try:
             parse_isotime(instance)
@@ -116,15 +149,39 @@ def iter_errors(schema, instance, path=()):  # pylint: disable=too-many-branches
         elif keyword == "items" and isinstance(instance, list):
             for index, item in enumerate(instance):
                 yield from iter_errors(value, item, (*path, index))
+        elif keyword == "prefixItems" and isinstance(instance, list):
+            for index, (subschema, item) in enumerate(zip(value, instance, strict=False)):
+                yield from iter_errors(subschema, item, (*path, index))
+        elif keyword == "uniqueItems" and value and isinstance(instance, list) and _has_duplicates(instance):
+            yield path, instance, "%r has non-unique elements" % (instance,)
+        elif keyword == "minItems" and isinstance(instance, list) and len(instance) < value:
+            yield path, instance, "%r %s" % (instance, "should be non-empty" if value == 1 else "is too short")
+        elif keyword == "oneOf":
+            valid = [s for s in value if next(iter_errors(s, instance, path), None) is None]
+            if not valid:
+                yield path, instance, "%r is not valid under any of the given schemas" % (instance,)
         elif keyword == "maxItems" and isinstance(instance, list) and len(instance) > value:
             yield path, instance, "%r %s" % (instance, "is expected to be empty" if value == 0 else "is too long")
+        elif keyword == "format" and value == "name" and not _check_format(value, instance):
+            yield path, instance, InvalidName("An invalid 'name' value was provided. The name must be: " + NAME_RULE)
         elif keyword == "format" and not _check_format(value, instance):
             yield path, instance, "%r is not a %r" % (instance, value)
+
+
+def _has_duplicates(items):
+    seen = []
+    for item in items:
+        if any(_json_equal(item, other) for other in seen):
+            return True
+        seen.append(item)
+    return False
 
 
 def validate_body(schema, body):
     """Raise a Nova 400 for the first schema violation in a request body."""
     for path, instance, reason in iter_errors(schema, body):
+        if isinstance(reason, InvalidName):
+            raise APIError(400, str(reason))
         if path:
             raise APIError(400, "Invalid input for field/attribute %s. Value: %s. %s" % (path[-1], instance, reason))
         raise APIError(400, reason)

@@ -177,6 +177,7 @@ class Cloud:
                 "services": [_plain(s) for s in state.services.values() if s.zone == "internal"],
                 "servers": servers,
                 "migrations": [_plain(m) for m in state.migrations.values()],
+                "server_groups": [_plain(g) for g in state.server_groups.values()],
                 "allocations": state.allocations.snapshot(),
                 "faults": [f.to_dict() for f in self.faults.list()],
                 "identity": self.identity.snapshot(),

@@ -21,6 +21,7 @@ from mock_compute.models.exceptions import (
     FlavorNotFound,
     HostBinaryNotFound,
     HostMappingNotFound,
+    InstanceGroupNotFound,
     InstanceInvalidState,
     InstanceIsLocked,
     InstanceNotFound,
@@ -34,6 +35,7 @@ from mock_compute.models.exceptions import (
 )
 from mock_compute.models.hosts import COMPUTE_BINARY
 from mock_compute.models.migrations import EVACUATION, LIVE_MIGRATION, MIGRATION, RESIZE
+from mock_compute.models.server_groups import ServerGroup
 from mock_compute.models.servers import Server
 from mock_compute.models.state import fixed_address
 from mock_compute.models.workflows import BuildServer, ColdMigration, ConfirmResize, Evacuation, LiveMigration, PowerAction, RevertResize
@@ -98,7 +100,7 @@ class ComputeAPI:
 
     # create / delete -----------------------------------------------------------
     def create_server(self, actor, name, flavor_ref, *, image_ref=None, availability_zone=None, forced_host=None,
-                      metadata=None, key_name=None, description=None):
+                      metadata=None, key_name=None, description=None, scheduler_hints=None):
         flavor = self.state.find_flavor(flavor_ref)
         if flavor is None or flavor.flavorid != str(flavor_ref):
             raise FlavorNotFound(flavor_id=flavor_ref)
@@ -110,6 +112,10 @@ class ComputeAPI:
                 raise ComputeHostNotFound(host=forced_host)
             if availability_zone is not None and host.zone != availability_zone:
                 raise AvailabilityZoneNotAvailable()
+        # the request spec keeps every hint as a list of strings
+        hints = {key: [str(v) for v in value] if isinstance(value, list) else [str(value)]
+                 for key, value in (scheduler_hints or {}).items()}
+        group = self.get_server_group(actor, hints["group"][0]) if hints.get("group") else None
         now = clock.utcnow()
         number = self.state.next_server_id
         server = Server(
@@ -118,11 +124,45 @@ class ComputeAPI:
             availability_zone=availability_zone, pinned_availability_zone=availability_zone,
             vm_state=vm.BUILDING, power_state=vm.NOSTATE, task_state=vm.SCHEDULING, created_at=now,
             updated_at=now, key_name=key_name, description=description, metadata=dict(metadata or {}),
-            addresses=fixed_address(number))
+            addresses=fixed_address(number), scheduler_hints=hints)
         self.state.add_server(server)
+        if group is not None:
+            # the API adds the member before the server is scheduled
+            self.state.add_group_member(group, server)
         action = self.state.new_action(server, acts.CREATE, actor, now)
         self._start(BuildServer(self.cloud, server, forced_host=forced_host, action=action))
         return server
+
+    # server groups ----------------------------------------------------------------
+    def get_server_group(self, actor, group_id):
+        """InstanceGroup.get_by_uuid: a non-admin only finds their own project's groups."""
+        group = self.state.server_groups.get(group_id) if isinstance(group_id, str) else None
+        if group is None or (not actor.is_admin and group.project_id != actor.project_id):
+            raise InstanceGroupNotFound(group_uuid=group_id)
+        return group
+
+    def list_server_groups(self, actor, all_projects):
+        groups = self.state.server_groups.values()
+        return [g for g in groups if all_projects or g.project_id == actor.project_id]
+
+    def create_server_group(self, actor, name, policy, rules):
+        group = ServerGroup(uuid=str(uuid.uuid4()), name=name, policy=policy, rules=dict(rules or {}),
+                            project_id=actor.project_id, user_id=actor.user_id, created_at=clock.utcnow())
+        self.state.add_server_group(group)
+        return group
+
+    def delete_server_group(self, group):
+        self.state.delete_server_group(group)
+
+    def group_members(self, actor, group):
+        """The members the API shows: servers that still exist (and, for a non-admin, are in their project)."""
+        servers = self.state.servers
+        return [m for m in group.members
+                if m in servers and (actor.is_admin or servers[m].project_id == actor.project_id)]
+
+    def server_group_of(self, server):
+        group = self.state.group_of_server.get(server.uuid)
+        return group.uuid if group is not None else None
 
     def delete_server(self, actor, server):
         self.check_lock(actor, server)

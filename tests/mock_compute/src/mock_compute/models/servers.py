@@ -141,6 +141,7 @@ class Server:
     old_flavor: object = None       # kept during a resize until confirm/revert
     progress: int = 0
     deleted: bool = False
+    scheduler_hints: dict = dataclasses.field(default_factory=dict)   # as the request spec keeps them: lists
 
     @property
     def status(self):

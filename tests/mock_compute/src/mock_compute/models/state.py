@@ -289,3 +289,4 @@ def _build_server_groups(state, topology, projects, users, first_user_of, create
     for server, spec in zip(state.servers.values(), topology["servers"], strict=True):
         if spec.get("group"):
             state.add_group_member(groups[spec["group"]], server)
+            server.scheduler_hints = {"group": [groups[spec["group"]].uuid]}

@@ -117,7 +117,8 @@ def detail(ctx, links, cloud, server, show=False):  # pylint: disable=too-many-b
     if ctx.supports((2, 63)):
         data["trusted_image_certificates"] = None
     if show and ctx.supports((2, 71)):
-        data["server_groups"] = []
+        group = cloud.compute.server_group_of(server)
+        data["server_groups"] = [group] if group else []
     if ctx.supports((2, 73)):
         data["locked_reason"] = server.locked_reason
     if ctx.supports((2, 90)) and not extended:
@@ -125,5 +126,5 @@ def detail(ctx, links, cloud, server, show=False):  # pylint: disable=too-many-b
     if ctx.supports((2, 96)):
         data["pinned_availability_zone"] = server.pinned_availability_zone
     if ctx.supports((2, 100)):
-        data["scheduler_hints"] = {}
+        data["scheduler_hints"] = {key: list(values) for key, values in server.scheduler_hints.items()}
     return data
