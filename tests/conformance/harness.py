@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from conformance.normalize import Names
@@ -50,8 +51,11 @@ class Reply:
 class Backend:
     """One cloud: ``call`` sends an API request, ``names`` turns its ids into names for comparison."""
 
-    def __init__(self, name, url, clouds_yaml, control):
+    def __init__(self, name, url, clouds_yaml, control, history=None):
         self.name = name
+        # ``history(server_uuid, after)`` -> (states, last sequence): every state the backend went through, where it
+        # can tell (the mock's control API); None where only polling can (real Nova)
+        self.history = history
         self.url = url.rstrip("/")
         self.clouds_yaml = clouds_yaml
         self._control = control
@@ -188,7 +192,14 @@ def start_mock(topology=TOPOLOGY):
                                              headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=30) as response:
                 assert response.status == 200
-        yield Backend("mock", url.strip(), clouds_yaml, control)
+
+        def history(server_uuid, after):
+            query = urllib.parse.urlencode({"server": server_uuid, "after": after})
+            with urllib.request.urlopen(url.strip() + "/mock/history?" + query, timeout=30) as response:
+                body = json.loads(response.read())
+            states = [(e["status"], e["task_state"], e["migration_status"]) for e in body["history"]]
+            return states, body["last_sequence"]
+        yield Backend("mock", url.strip(), clouds_yaml, control, history)
     finally:
         if process.poll() is None:
             process.terminate()

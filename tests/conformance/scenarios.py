@@ -2,10 +2,11 @@
 
 A sample is ``(server status, task_state, migration status)``, where the migration is the server's newest in
 ``/os-migrations``. The migration is read before and after the server, and the sample is kept only if both reads
-agree, so a sample never mixes two moments. Polling can miss short states, so two runs are compared as:
-the first and the last state equal, the states both saw in the same order, and no state seen only by Nova (the
-mock runs slowly enough for its poller to see every state; a state only Nova has is one the mock lacks).
-States only the mock showed are kept in the summary as ``mock_only`` but not held against it.
+agree, so a sample never mixes two moments. Polling can miss short states, more so on a busy machine, so the mock's
+run is read from its state history instead (every state it went through, see ``GET /mock/history``) and two runs
+are compared as: the first and the last state equal, the states both saw in the same order, and no state seen
+only by Nova (a state Nova showed that the mock never went through is one the mock lacks). States only the mock
+went through are kept in the summary as ``mock_only`` but not held against it: polling Nova may have missed them.
 """
 
 import time
@@ -40,6 +41,7 @@ def watch(backend, server, done, start=None, timeout=60.0, interval=0.02):
     first, _body, _migration = sample(backend, server)
     if first:
         seen.append(first)
+    cursor = backend.history(backend.path("{server:%s}" % server), 0)[1] if backend.history else None
     if start is not None:
         started_reply = start(backend)
     deadline = time.monotonic() + timeout
@@ -53,7 +55,24 @@ def watch(backend, server, done, start=None, timeout=60.0, interval=0.02):
             seen.append(("TIMEOUT",))
             break
         time.sleep(interval)
+    if cursor is not None and seen[-1] != ("TIMEOUT",):
+        seen = _recorded(backend, server, cursor, seen)
     return {"reply": started_reply, "seen": seen, "server": body, "migration": migration}
+
+
+def _recorded(backend, server, cursor, polled):
+    """The states the backend went through since ``cursor``, up to the last one polling saw, after the first sample."""
+    recorded, _last = backend.history(backend.path("{server:%s}" % server), cursor)
+    final = polled[-1]
+    if final in recorded:
+        recorded = recorded[:len(recorded) - recorded[::-1].index(final)]
+    else:
+        recorded.append(final)
+    states = polled[:1] if polled[0] != recorded[0] else []
+    for state in recorded:
+        if not states or states[-1] != state:
+            states.append(state)
+    return states
 
 
 def compare_runs(mock_seen, nova_seen):

@@ -136,6 +136,11 @@ class MockCloudHandle:
             return self._control("PATCH", "/config", changes)
         return self._control("GET", "/config")
 
+    def history(self, server_id, after=0):
+        """The (status, task_state, migration status) states a server went through, each once, oldest first."""
+        entries = self._control("GET", "/history?server=%s&after=%d" % (server_id, after))["history"]
+        return [(e["status"], e["task_state"], e["migration_status"]) for e in entries]
+
     def restart_host(self, host):
         return self._control("POST", "/hosts/%s/restart" % host)
 

@@ -72,6 +72,22 @@ async def state(request: Request):
     return JSONResponse(get_cloud(request).snapshot())
 
 
+@router.get("/mock/history")
+async def history(request: Request):
+    """``?server=UUID[&after=N]``: the states the server went through while workflows moved it."""
+    cloud = get_cloud(request)
+    server = request.query_params.get("server")
+    try:
+        after = int(request.query_params.get("after", "0"))
+    except ValueError:
+        raise APIError(400, "'after' must be an integer") from None
+    if not server:
+        raise APIError(400, "'server' (a server id) is required")
+    with cloud.locked():
+        return JSONResponse({"history": cloud.engine.history.of(server, after),
+                             "last_sequence": cloud.engine.history.last_sequence})
+
+
 @router.get("/mock/config")
 async def show_config(request: Request):
     return JSONResponse(get_cloud(request).config.to_dict())

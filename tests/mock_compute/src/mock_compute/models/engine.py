@@ -11,6 +11,8 @@ fault holds it, a ``migration_error`` fault is thrown into the generator as
 
 import logging
 
+from mock_compute.models.state_history import StateHistory
+
 LOG = logging.getLogger(__name__)
 
 
@@ -31,12 +33,14 @@ class Engine:
         self._faults = faults
         self._config = config_getter
         self._workflows = []
+        self.history = StateHistory()
 
     def __len__(self):
         return len(self._workflows)
 
     def clear(self):
         self._workflows = []
+        self.history.clear()
 
     def _delay(self, value):
         if isinstance(value, Seconds):
@@ -59,10 +63,12 @@ class Engine:
         try:
             delay = workflow.gen.throw(throw) if throw is not None else workflow.gen.send(None)
         except StopIteration:
+            self.history.record(workflow)
             return False
         except Exception:  # a bug in a workflow must not take the API down
             LOG.exception("workflow %r crashed", workflow)
             return False
+        self.history.record(workflow)
         workflow.next_at = (now if base is None else base) + self._delay(delay)
         return True
 
