@@ -152,47 +152,37 @@ def test_live_migration_record_names_the_source_node_once_scheduled(mock_cloud):
 
 
 def test_force_completed_server_also_settles_before_its_record(mock_cloud):
-    mock_cloud.config(migration_seconds=5.0)
     mock_cloud.add_fault("migration_stuck", server="web-1", phase="running")
     server_id = mock_cloud.server_id("web-1")
     _action(mock_cloud, server_id, {"os-migrateLive": dict(AUTO, host="compute-2")})
     migration = wait_for(lambda: (m := _migration(mock_cloud, server_id))["status"] == "running" and m, timeout=10)
     assert mock_cloud.compute("POST", "/servers/%s/migrations/%s/action" % (server_id, migration["id"]),
                               {"force_complete": None}, microversion="2.22")[0] == 202
-
-    def window():
-        server, record = _server(mock_cloud, server_id), _migration(mock_cloud, server_id)
-        return server["status"] == "ACTIVE" and not server["OS-EXT-STS:task_state"] and record["status"] == "running"
-    wait_for(window, timeout=10, interval=0.01, message="ACTIVE with the record still running")
     wait_for(lambda: _migration(mock_cloud, server_id)["status"] == "completed", timeout=10)
+    assert mock_cloud.history(server_id)[-3:] == [
+        ("MIGRATING", "migrating", "running"), ("ACTIVE", None, "running"), ("ACTIVE", None, "completed")]
 
 
 def test_cold_migration_record_fails_before_the_server_is_reset(mock_cloud):
     # the migrate task's rollback marks the record; the conductor resets the server after it
-    mock_cloud.config(migration_seconds=5.0)
     _disable(mock_cloud, "compute-3")
     server_id = mock_cloud.server_id("web-1")
     _action(mock_cloud, server_id, {"migrate": {"host": "compute-3"}}, "2.56")
-
-    def window():
-        server, record = _server(mock_cloud, server_id), _migration(mock_cloud, server_id)
-        return server["status"] == "RESIZE" and record["status"] == "error"
-    wait_for(window, timeout=10, interval=0.01, message="RESIZE with the record already in error")
-    wait_for(lambda: _server(mock_cloud, server_id)["status"] == "ACTIVE", timeout=10)
+    wait_for(lambda: _migration(mock_cloud, server_id)["status"] == "error" and
+             _server(mock_cloud, server_id)["status"] == "ACTIVE", timeout=10)
+    assert mock_cloud.history(server_id) == [
+        ("RESIZE", "resize_prep", None), ("RESIZE", "resize_prep", "pre-migrating"),
+        ("RESIZE", "resize_prep", "error"), ("ACTIVE", None, "error")]
     assert _events(mock_cloud, server_id, "migrate") == [
         ("cold_migrate", "controller", "Error"), ("conductor_migrate_server", "controller", "Error")]
 
 
 def test_confirmed_record_comes_before_the_active_server(mock_cloud):
     # the source's confirm drops its claim (record confirmed) before the instance is saved ACTIVE
-    mock_cloud.config(migration_seconds=5.0)
     server_id = mock_cloud.server_id("web-1")
     _action(mock_cloud, server_id, {"migrate": {"host": "compute-3"}}, "2.56")
     wait_for(lambda: _server(mock_cloud, server_id)["status"] == "VERIFY_RESIZE", timeout=15)
     _action(mock_cloud, server_id, {"confirmResize": None}, "2.1")
-
-    def window():
-        server, record = _server(mock_cloud, server_id), _migration(mock_cloud, server_id)
-        return server["status"] == "VERIFY_RESIZE" and record["status"] == "confirmed"
-    wait_for(window, timeout=10, interval=0.01, message="VERIFY_RESIZE with the record already confirmed")
     wait_for(lambda: _server(mock_cloud, server_id)["status"] == "ACTIVE", timeout=10)
+    assert mock_cloud.history(server_id)[-3:] == [
+        ("VERIFY_RESIZE", None, "confirming"), ("VERIFY_RESIZE", None, "confirmed"), ("ACTIVE", None, "confirmed")]
