@@ -121,7 +121,11 @@ def test_prechecks_are_synchronous_before_2_34(mock_cloud):
     body = {"os-migrateLive": {"host": "compute-1", "block_migration": "auto", "force": False}}
     status, _ignored, error = mock_cloud.compute("POST", "/servers/%s/action" % server_id, body, microversion="2.33")
     assert (status, nova_error(error)[2]) == (400, "Unable to migrate instance (%s) to current host (compute-1)." % server_id)
-    assert mock_cloud.state()["migrations"] == []
+    # the conductor failed its record, as from 2.34, before the API answered
+    failed = _live_migration(mock_cloud, server_id)
+    assert (failed["status"], failed["dest_compute"]) == ("error", None)      # not forced: the scheduler was to check it
+    record = next(s for s in mock_cloud.state()["servers"] if s["uuid"] == server_id)
+    assert (record["status"], record["task_state"]) == ("ACTIVE", None)
 
     status, _ignored, _ignored = mock_cloud.compute("POST", "/servers/%s/action" % server_id, body, microversion="2.34")
     assert status == 202

@@ -1,9 +1,9 @@
-"""``/flavors``: index, detail and show (read-only)."""
+"""``/flavors``: index, detail and show, and a flavor's ``os-extra_specs`` (read-only)."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from mock_compute.api import schemas
+from mock_compute.api import policy, schemas
 from mock_compute.api.context import get_cloud, get_context
 from mock_compute.api.errors import APIError
 from mock_compute.api.request import last, page_limit, query_lists
@@ -12,6 +12,7 @@ from mock_compute.api.views import flavors as views
 from mock_compute.api.views.common import Links
 
 router = APIRouter()
+_EXTRA_SPECS = "os_compute_api:os-flavor-extra-specs:"
 
 
 def _int_param(params, name):
@@ -75,3 +76,33 @@ async def show_flavor(request: Request, flavor_id: str):
         if flavor is None:
             raise APIError(404, "Flavor %s could not be found." % flavor_id)
         return JSONResponse({"flavor": views.flavor(ctx, Links(request), flavor, True)})
+
+
+def _flavor_or_404(cloud, flavor_id):
+    flavor = cloud.state.flavors.get(flavor_id)
+    if flavor is None:
+        raise APIError(404, "Flavor %s could not be found." % flavor_id)
+    return flavor
+
+
+@router.get("/v2.1/flavors/{flavor_id}/os-extra_specs")
+async def list_flavor_extra_specs(request: Request, flavor_id: str):
+    ctx, cloud = get_context(request), get_cloud(request)
+    if ctx.supports((2, 102)):
+        validate_query(schemas.NO_QUERY, query_lists(request))
+    policy.enforce(ctx, _EXTRA_SPECS + "index")
+    with cloud.locked():
+        return JSONResponse({"extra_specs": dict(_flavor_or_404(cloud, flavor_id).extra_specs)})
+
+
+@router.get("/v2.1/flavors/{flavor_id}/os-extra_specs/{key}")
+async def show_flavor_extra_spec(request: Request, flavor_id: str, key: str):
+    ctx, cloud = get_context(request), get_cloud(request)
+    if ctx.supports((2, 102)):
+        validate_query(schemas.NO_QUERY, query_lists(request))
+    policy.enforce(ctx, _EXTRA_SPECS + "show")
+    with cloud.locked():
+        specs = _flavor_or_404(cloud, flavor_id).extra_specs
+        if key not in specs:
+            raise APIError(404, "Flavor %s has no extra specs with key %s." % (flavor_id, key))
+        return JSONResponse({key: specs[key]})

@@ -34,6 +34,7 @@ from mock_compute.models.exceptions import (
     ServiceUnavailable,
 )
 from mock_compute.models.hosts import COMPUTE_BINARY
+from mock_compute.models.live_migratability import check_api as check_movable
 from mock_compute.models.migrations import EVACUATION, LIVE_MIGRATION, MIGRATION, RESIZE
 from mock_compute.models.server_groups import ServerGroup
 from mock_compute.models.servers import Server
@@ -233,6 +234,7 @@ class ComputeAPI:
     # cold migration and resize ------------------------------------------------
     def migrate(self, actor, server, host=None, force=False):
         """``migrate`` action; ``force`` only reaches here with the cold-migration-force extension."""
+        check_movable(server, live=False)
         self.check_lock(actor, server)
         self.check_state(server, (vm.ACTIVE, vm.STOPPED), "resize")
         self._check_host_up(server)
@@ -245,6 +247,7 @@ class ComputeAPI:
                                 force=force, action_name=acts.MIGRATE)
 
     def resize(self, actor, server, flavor_ref):
+        check_movable(server, live=False)
         self.check_lock(actor, server)
         self.check_state(server, (vm.ACTIVE, vm.STOPPED), "resize")
         self._check_host_up(server)
@@ -306,6 +309,7 @@ class ComputeAPI:
     # live migration ----------------------------------------------------------
     def live_migrate(self, actor, server, host, *, block_migration=None, force=False, async_=True):
         """``os-migrateLive``; below 2.34 (``async_`` False) the pre-checks raise synchronously."""
+        check_movable(server)
         self.check_lock(actor, server)
         self.check_state(server, (vm.ACTIVE, vm.PAUSED), "live_migrate")
         if host and host not in self.state.hosts:
@@ -324,10 +328,9 @@ class ComputeAPI:
         if not async_:
             try:
                 workflow.precheck()
-            except InvalidInput:
-                # Nova keeps an 'error' migration here; the mock drops it so a 4xx never changes state.
-                self.state.discard_migration(migration)
-                self.state.instance_actions[server.uuid].remove(action)
+            except InvalidInput as exc:
+                # the conductor has failed the record, the fault and its event before the API answers 400
+                workflow.scheduling_failed(exc.message)
                 raise
         server.task_state = vm.MIGRATING
         server.updated_at = now

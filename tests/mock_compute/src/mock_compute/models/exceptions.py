@@ -110,6 +110,31 @@ class InvalidMigrationState(InvalidInput):
                "Cannot %(method)s while the migration is in this state.")
 
 
+class MigrationPreCheckError(InvalidInput):
+    """Nova's API turns this into 400 below 2.34 (the conductor's checks are then synchronous)."""
+
+    msg_fmt = "Migration pre-check error: %(reason)s"
+
+
+class NotSupported(ComputeError):
+    """The API's expected_errors turns every NotSupported into a 400 with its text."""
+
+    msg_fmt = "Bad Request - Feature is not supported in Nova"
+    code = 400
+
+
+class ForbiddenWithAccelerators(NotSupported):
+    msg_fmt = "Feature not supported with instances that have accelerators."
+
+
+class OperationNotSupportedForVTPM(NotSupported):
+    msg_fmt = "Operation '%(operation)s' not supported for vTPM-enabled instance (%(instance_uuid)s)."
+
+
+class OperationNotSupportedForMemEncryption(NotSupported):
+    msg_fmt = "Operation '%(operation)s' not supported for mem encryption enabled instance (%(instance_uuid)s)."
+
+
 class InvalidNameFilter(InvalidInput):
     """A server-name filter that is no regex, or one the mock cannot search in bounded time."""
     msg_fmt = "Invalid input for query parameters name. Value: %(value)s. %(reason)s"

@@ -17,6 +17,8 @@ NO_VALID_HOST = "no_valid_host"
 HTTP_ERROR = "http_error"
 MIGRATION_STUCK = "migration_stuck"
 SERVICE_DOWN = "service_down"
+LIVE_MIGRATION_STALL = "live_migration_stall"
+STALL_MODES = ("freeze", "oscillate")
 
 # kind -> {field: (python types, required)}
 _FIELDS = {
@@ -26,6 +28,7 @@ _FIELDS = {
                  "method": (str, False), "route": (str, False), "message": (str, False)},
     MIGRATION_STUCK: {"server": (str, False), "phase": (str, False)},
     SERVICE_DOWN: {"host": (str, True)},
+    LIVE_MIGRATION_STALL: {"server": (str, False), "mode": (str, False), "at_percent": (int, False)},
 }
 KINDS = tuple(_FIELDS)
 _TYPE_NAMES = {str: "a string", int: "an integer", (int, float): "a number"}
@@ -46,6 +49,8 @@ class Fault:
     method: str = None
     route: str = None
     host: str = None
+    mode: str = None
+    at_percent: int = None
     fired: int = 0
     rng: random.Random = dataclasses.field(default=None, repr=False)
 
@@ -87,6 +92,10 @@ def _validate(spec):
         raise InvalidFault("'count' must be >= 1")
     if spec.get("phase") is not None and spec["phase"] not in FAULT_PHASES:
         raise InvalidFault("'phase' must be one of: %s" % ", ".join(FAULT_PHASES))
+    if spec.get("mode") is not None and spec["mode"] not in STALL_MODES:
+        raise InvalidFault("'mode' must be one of: %s" % ", ".join(STALL_MODES))
+    if spec.get("at_percent") is not None and not 0 <= spec["at_percent"] <= 95:
+        raise InvalidFault("'at_percent' must be between 0 and 95")
     if kind == HTTP_ERROR:
         if not 400 <= spec["status"] <= 599:
             raise InvalidFault("'status' must be between 400 and 599")
@@ -110,6 +119,9 @@ class FaultRegistry:
         self._next += 1
         if kind in (MIGRATION_ERROR, NO_VALID_HOST) and fault.count is None:
             fault.count = 1
+        if kind == LIVE_MIGRATION_STALL:
+            fault.mode = fault.mode or "freeze"
+            fault.at_percent = fault.at_percent or 0
         if kind == HTTP_ERROR:
             if fault.fraction is None and fault.count is None:
                 fault.count = 1
@@ -158,6 +170,13 @@ class FaultRegistry:
     def is_stuck(self, server, phase):
         return any(f.kind == MIGRATION_STUCK and f.matches_server(server) and f.phase in (None, phase)
                    for f in self._faults.values())
+
+    def live_migration_stall(self, server):
+        """(mode, at_percent) of the stall fault holding this server's running live migration, or None."""
+        for fault in self._faults.values():
+            if fault.kind == LIVE_MIGRATION_STALL and fault.matches_server(server):
+                return fault.mode, fault.at_percent
+        return None
 
     def down_hosts(self):
         return {f.host for f in self._faults.values() if f.kind == SERVICE_DOWN}

@@ -35,7 +35,8 @@ _HOST_KEYS = set(HOST_DEFAULTS) | {"name", "zone", "node", "host_ip", "status", 
 _SERVER_KEYS = {"name", "id", "host", "flavor", "status", "project", "user", "availability_zone", "locked",
                 "locked_reason", "image", "fault", "metadata", "key_name", "description", "group"}
 _TOP_KEYS = {"name", "description", "zones", "controllers", "host_defaults", "projects", "users",
-             "application_credentials", "flavors", "hosts", "servers", "server_groups"}
+             "application_credentials", "flavors", "hosts", "servers", "server_groups",
+             "pci_aliases", "vgpu_live_migration"}
 DEFAULT_IMAGE = "70a599e0-31e7-49b7-b260-868f441e862b"
 
 
@@ -102,8 +103,24 @@ def _normalize_flavors(doc):
         item["id"] = str(item.get("id", item["name"]))
         for key in ("vcpus", "ram", "disk", "ephemeral", "swap"):
             item[key] = int(_number(item.get(key, 0), "flavor %s %s" % (item["name"], key)))
+        specs = item.get("extra_specs") or {}
+        if not isinstance(specs, dict):
+            _fail("flavor %s: extra_specs must be a mapping" % item["name"])
+        # Nova stores every extra spec as a string
+        item["extra_specs"] = {str(key): str(value) for key, value in specs.items()}
         flavors.append(item)
     return flavors
+
+
+def _normalize_pci_aliases(doc):
+    """nova.conf ``[pci] alias`` as far as live migration cares: which aliases are ``live_migratable``."""
+    aliases = []
+    for raw in doc.get("pci_aliases") or ():
+        _check_keys(raw, {"name", "live_migratable"}, "pci alias")
+        if not isinstance(raw.get("name"), str) or not isinstance(raw.get("live_migratable", False), bool):
+            _fail("pci alias needs a name and a boolean live_migratable")
+        aliases.append({"name": raw["name"], "live_migratable": raw.get("live_migratable", False)})
+    return aliases
 
 
 def _normalize_hosts(doc):
@@ -214,6 +231,13 @@ def _check_group_members(servers, groups):
             _fail("server %s: unknown server group %r" % (server["name"], server["group"]))
 
 
+def _flag(doc, key):
+    value = doc.get(key, False)
+    if not isinstance(value, bool):
+        _fail("%s must be a boolean" % key)
+    return value
+
+
 def normalize(doc):
     """Validate a topology mapping and return a normalized deep copy."""
     if not isinstance(doc, dict):
@@ -239,7 +263,8 @@ def normalize(doc):
             zones.append(host["zone"])
     return {"name": doc.get("name", "custom"), "zones": zones, "controllers": controllers, "projects": projects,
             "users": users, "application_credentials": creds, "flavors": flavors, "hosts": hosts,
-            "servers": servers, "server_groups": server_groups}
+            "servers": servers, "server_groups": server_groups, "pci_aliases": _normalize_pci_aliases(doc),
+            "vgpu_live_migration": _flag(doc, "vgpu_live_migration")}
 
 
 def load_file(path):

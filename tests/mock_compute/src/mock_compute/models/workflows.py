@@ -10,11 +10,13 @@ from mock_compute.models import clock
 from mock_compute.models import servers as vm
 from mock_compute.models.allocations import Resources
 from mock_compute.models.engine import MigrationCancelled, MigrationFailure, Seconds
-from mock_compute.models.exceptions import ComputeServiceUnavailable, NoValidHost, UnableToMigrateToSelf
+from mock_compute.models.exceptions import ComputeServiceUnavailable, MigrationPreCheckError, NoValidHost, UnableToMigrateToSelf
+from mock_compute.models.live_migratability import compute_refusal, conductor_refusal
+from mock_compute.models.live_progress import MIB, SWING_PERIOD, CopyProgress, disk_bytes
 from mock_compute.models.scheduler import NOT_ENOUGH_HOSTS
 from mock_compute.models.servers import InstanceFault
 
-_SCHEDULING_ERRORS = (NoValidHost, ComputeServiceUnavailable, UnableToMigrateToSelf)
+_SCHEDULING_ERRORS = (NoValidHost, ComputeServiceUnavailable, UnableToMigrateToSelf, MigrationPreCheckError)
 
 
 class Workflow:
@@ -282,8 +284,8 @@ class LiveMigration(Workflow):
         self.block_migration = block_migration
         self.source = server.host
         self.prechecked = False
-        self.running_since = None
-        self.running_fraction = 0.6
+        self.copy = None
+        self.running_fraction = 0.6     # of migration_seconds: the copy while the record is running
 
     def precheck(self):
         """Conductor pre-checks and scheduling; synchronous below 2.34, asynchronous from 2.34."""
@@ -298,8 +300,9 @@ class LiveMigration(Workflow):
             dest = self.state.hosts[self.requested_host]
             if not cloud.is_service_up(dest.service):
                 raise ComputeServiceUnavailable(host=dest.name)
+            self.check_live_migratable(dest)
         else:
-            dest = cloud.scheduler.select(server, server.flavor, self.requested_host, exclude={self.source})
+            dest = self.schedule_live_migratable()
         allocations = self.state.allocations
         allocations.move(server.uuid, self.migration.uuid, self.source)
         allocations.claim(server.uuid, dest.name, Resources.for_flavor(server.flavor))
@@ -309,6 +312,33 @@ class LiveMigration(Workflow):
         self.event("compute_check_can_live_migrate_destination", host=dest.name)
         self.event("compute_check_can_live_migrate_source", host=self.source)
         self.prechecked = True
+
+    def check_live_migratable(self, dest):
+        """LiveMigrationTask._call_livem_checks_on_host: the conductor's PCI check, then the computes' checks
+        (the destination asks the source, whose libvirt driver refuses what it cannot move)."""
+        reason = conductor_refusal(self.server, self.cloud.topology)
+        if reason:
+            raise MigrationPreCheckError(reason=reason)
+        reason = compute_refusal(self.server, self.cloud.topology)
+        if reason:
+            error = MigrationPreCheckError(reason=reason).message
+            self.event("compute_check_can_live_migrate_destination", host=dest.name, error=error)
+            self.event("compute_check_can_live_migrate_source", host=self.source, error=error)
+            raise MigrationPreCheckError(reason=reason)
+
+    def schedule_live_migratable(self):
+        """LiveMigrationTask._find_destination: a host whose checks fail is skipped and the scheduler asked
+        again without it ([DEFAULT] migrate_max_retries -1), until it has no host left (NoValidHost)."""
+        attempted = {self.source}
+        while True:
+            dest = self.cloud.scheduler.select(self.server, self.server.flavor, self.requested_host,
+                                               exclude=attempted)
+            try:
+                self.check_live_migratable(dest)
+            except MigrationPreCheckError:
+                attempted.add(dest.name)
+                continue
+            return dest
 
     def run(self):
         server = self.server
@@ -328,7 +358,9 @@ class LiveMigration(Workflow):
             self.event("compute_pre_live_migration", host=self.migration.dest_compute)
             yield 0.1
             self.start_running()
-            yield self.running_fraction
+            # libvirt's job runs until everything is copied: a stall holds it, a force complete ends it
+            while not (self.forced or self.copy.done()):
+                yield self.copy.left() * self.running_fraction if self.copy_moving() else 0.05
             self.post_at_destination()
             yield 0.1
             self.complete()
@@ -342,33 +374,33 @@ class LiveMigration(Workflow):
             server.progress = 0
 
     def start_running(self):
-        flavor, migration = self.server.flavor, self.migration
-        migration.memory_total = flavor.ram * 1024 * 1024
+        flavor = self.server.flavor
         block = self.block_migration in (True, "auto", None)
-        migration.disk_total = (flavor.disk * 1024 ** 3) if block else 0
-        migration.memory_processed = migration.disk_processed = 0
-        migration.memory_remaining = migration.memory_total
-        migration.disk_remaining = migration.disk_total
-        self.running_since = clock.monotonic()
+        self.copy = CopyProgress(flavor.ram * MIB, disk_bytes(flavor) if block else 0, clock.monotonic())
+        self.server.progress = self.copy.save(self.migration)
         self.set_status("running")
 
+    def stall(self):
+        """The live_migration_stall fault's (mode, at_percent) for this server; a forced one converges."""
+        return None if self.forced else self.cloud.faults.live_migration_stall(self.server)
+
+    def copy_moving(self):
+        stall = self.stall()
+        return stall is None or self.copy.copied < stall[1] / 100.0
+
     def tick(self, now):
-        migration = self.migration
-        if migration.status != "running" or self.running_since is None:
+        """The source's migration monitor saves libvirt's job statistics while the record is running."""
+        if self.migration.status != "running" or self.copy is None:
             return
-        duration = max(self.running_fraction * self.cloud.config.migration_seconds, 1e-6)
-        fraction = min(0.95, max(0.0, (now - self.running_since) / duration))
-        migration.memory_processed = int(migration.memory_total * fraction)
-        migration.memory_remaining = migration.memory_total - migration.memory_processed
-        migration.disk_processed = int(migration.disk_total * fraction)
-        migration.disk_remaining = migration.disk_total - migration.disk_processed
-        self.server.progress = int(fraction * 100)
+        seconds = self.cloud.config.migration_seconds
+        self.copy.advance(now, self.running_fraction * seconds, SWING_PERIOD * seconds, self.stall())
+        self.server.progress = self.copy.save(self.migration)
 
     def post_at_destination(self):
         """Dest post_live_migration_at_destination: the server is there, settled, while the record still runs."""
         server, migration = self.server, self.migration
-        migration.memory_processed, migration.memory_remaining = migration.memory_total, 0
-        migration.disk_processed, migration.disk_remaining = migration.disk_total, 0
+        self.copy.finish()
+        self.copy.save(migration)
         self.state.set_server_host(server, migration.dest_compute)
         server.task_state = None
         self.event("compute_post_live_migration_at_destination", host=migration.dest_compute)
@@ -384,7 +416,7 @@ class LiveMigration(Workflow):
         server = self.server
         server.task_state = None
         server.progress = 0
-        self.migration.dest_compute = self.migration.dest_node = self.migration.dest_host = None
+        # the record keeps the destination the request forced (the conductor created it with it)
         self.set_status("error")
         self.record_fault(message)
         self.event("conductor_live_migrate_instance", host=self.conductor_host(), error=message)
