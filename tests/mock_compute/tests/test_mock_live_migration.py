@@ -120,7 +120,8 @@ def test_prechecks_are_synchronous_before_2_34(mock_cloud):
     server_id = mock_cloud.server_id("web-1")
     body = {"os-migrateLive": {"host": "compute-1", "block_migration": "auto", "force": False}}
     status, _ignored, error = mock_cloud.compute("POST", "/servers/%s/action" % server_id, body, microversion="2.33")
-    assert (status, nova_error(error)[2]) == (400, "Unable to migrate instance (%s) to current host (compute-1)." % server_id)
+    # not forced, the server's own host goes through the scheduler, which never offers the source
+    assert (status, nova_error(error)[2]) == (400, "No valid host was found. There are not enough hosts available.")
     # the conductor failed its record, as from 2.34, before the API answered
     failed = _live_migration(mock_cloud, server_id)
     assert (failed["status"], failed["dest_compute"]) == ("error", None)      # not forced: the scheduler was to check it
@@ -132,6 +133,15 @@ def test_prechecks_are_synchronous_before_2_34(mock_cloud):
     wait_for(lambda: _live_migration(mock_cloud, server_id)["status"] == "error")
     record = next(s for s in mock_cloud.state()["servers"] if s["uuid"] == server_id)
     assert (record["status"], record["host"]) == ("ACTIVE", "compute-1")
+
+
+def test_forced_onto_its_own_host(mock_cloud):
+    server_id = mock_cloud.server_id("web-1")
+    body = {"os-migrateLive": {"host": "compute-1", "block_migration": "auto", "force": True}}
+    status, _ignored, error = mock_cloud.compute("POST", "/servers/%s/action" % server_id, body, microversion="2.30")
+    assert (status, nova_error(error)[2]) == (400, "Unable to migrate instance (%s) to current host (compute-1)." % server_id)
+    failed = _live_migration(mock_cloud, server_id)
+    assert (failed["status"], failed["dest_compute"]) == ("error", "compute-1")
 
 
 def test_server_migrations_hide_cold_migrations(mock_cloud, admin_conn):

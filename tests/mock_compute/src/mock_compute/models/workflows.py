@@ -294,9 +294,10 @@ class LiveMigration(Workflow):
         if not cloud.is_service_up(source.service):
             raise ComputeServiceUnavailable(host=self.source)
         self.check_no_valid_host_fault()
-        if self.requested_host == self.source:
-            raise UnableToMigrateToSelf(instance_id=server.uuid, host=self.source)
         if self.requested_host and self.force:
+            # only a forced host is compared with the source; the scheduler never offers the source anyway
+            if self.requested_host == self.source:
+                raise UnableToMigrateToSelf(instance_id=server.uuid, host=self.source)
             dest = self.state.hosts[self.requested_host]
             if not cloud.is_service_up(dest.service):
                 raise ComputeServiceUnavailable(host=dest.name)
