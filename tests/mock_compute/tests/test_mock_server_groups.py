@@ -95,6 +95,15 @@ def _fault(cloud, name):
     return server["fault"]["message"] if server["fault"] else None
 
 
+def _events(cloud, name):
+    """(event, result, host, details) of the server's newest instance action, newest event first."""
+    path = "/servers/%s/os-instance-actions" % cloud.server_id(name)
+    _status, _ignored, body = cloud.compute("GET", path, microversion="2.84")
+    request_id = body["instanceActions"][0]["request_id"]
+    _status, _ignored, body = cloud.compute("GET", "%s/%s" % (path, request_id), microversion="2.84")
+    return [(e["event"], e["result"], e["host"], e["details"]) for e in body["instanceAction"]["events"]]
+
+
 def _server(cloud, name, microversion="2.1"):
     status, _ignored, body = cloud.compute("GET", "/servers/%s" % cloud.server_id(name), microversion=microversion)
     assert status == 200, body
@@ -296,6 +305,53 @@ def test_max_server_per_host_lets_two_share(cloud):
     _action(cloud, "two-1", {"migrate": {"host": "compute-3"}}, "2.56")
     assert _settled_migration(cloud, "two-1")["status"] == "finished"
     assert _host_of(cloud, "two-1") == "compute-3"
+
+
+def test_forced_moves_skip_the_scheduler_but_not_the_computes_check(cloud):
+    # force (2.30 to 2.67) bypasses the scheduler; the destination compute's own check of the group then fails
+    # the move, and Nova leaves the server in ERROR
+    status, _ignored, body = _action(cloud, "anti-1", {"os-migrateLive": {"host": "compute-3", "force": True,
+                                                                          "block_migration": "auto"}}, "2.67")
+    assert status == 202, body
+    migration = _settled_migration(cloud, "anti-1")
+    assert (migration["status"], migration["dest_compute"], migration["dest_node"]) == ("error", "compute-3", None)
+    server = _server(cloud, "anti-1")
+    assert (server["status"], server["fault"]["message"]) == ("ERROR", "Anti-affinity instance group policy was violated")
+    assert _host_of(cloud, "anti-1") == "compute-1"
+    assert _events(cloud, "anti-1") == [
+        ("compute_check_can_live_migrate_destination", "Error", "compute-3",
+         "Anti-affinity instance group policy was violated"),
+        ("conductor_live_migrate_instance", "Error", "controller",
+         "Migration error: Anti-affinity instance group policy was violated")]
+
+
+def test_a_forced_violation_below_2_34_is_an_unexpected_api_error(cloud):
+    # the conductor's MigrationError reaches an API that does not expect it
+    status, _ignored, body = _action(cloud, "anti-1", {"os-migrateLive": {"host": "compute-3", "force": True,
+                                                                          "block_migration": "auto"}}, "2.30")
+    assert (status, nova_error(body)[:2]) == (500, ("computeFault", 500))
+    assert nova_error(body)[2].endswith("<class 'nova.exception.MigrationError'>")
+    assert (_server(cloud, "anti-1")["status"], _settled_migration(cloud, "anti-1")["status"]) == ("ERROR", "error")
+
+
+def test_evacuation_honours_the_group(cloud, admin):
+    cloud.add_fault("service_down", host="compute-1")
+    _disable(cloud, "compute-2", "compute-4")
+    status, _ignored, _body = _action(cloud, "anti-1", {"evacuate": {}}, "2.68")
+    assert status == 200
+    migration = _settled_migration(cloud, "anti-1")
+    assert (migration["migration_type"], migration["status"]) == ("evacuation", "error")
+    assert _fault(cloud, "anti-1") == NO_VALID_HOST
+    # named and forced (below 2.68): no scheduler, the destination's check puts the server in ERROR
+    _action(cloud, "anti-1", {"evacuate": {"host": "compute-3", "force": True}}, "2.67")
+    migration = _settled_migration(cloud, "anti-1")
+    assert (migration["status"], migration["dest_compute"], _server(cloud, "anti-1")["status"]) == (
+        "failed", "compute-3", "ERROR")
+    assert _server(cloud, "anti-1")["fault"]["message"] == "Anti-affinity instance group policy was violated"
+    assert _host_of(cloud, "anti-1") == "compute-1"
+    assert _events(cloud, "anti-1") == [
+        ("compute_rebuild_instance", "Error", "compute-3", "Anti-affinity instance group policy was violated"),
+        ("rebuild_server", "Success", "controller", None)]
 
 
 # affinity ----------------------------------------------------------------------------------------------------

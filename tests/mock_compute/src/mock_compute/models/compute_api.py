@@ -16,9 +16,11 @@ from mock_compute.models.exceptions import (
     AvailabilityZoneNotAvailable,
     CannotMigrateToSameHost,
     CannotResizeToSameFlavor,
+    ComputeError,
     ComputeHostNotFound,
     ComputeServiceInUse,
     FlavorNotFound,
+    GroupAffinityViolation,
     HostBinaryNotFound,
     HostMappingNotFound,
     InstanceGroupNotFound,
@@ -55,6 +57,15 @@ class Actor:
 
 class EvacuateHostNotFound(NotFound):
     msg_fmt = "Compute host %(host)s not found."
+
+
+class UnexpectedMigrationError(ComputeError):
+    """Below 2.34 a server group violation reaches the API as the conductor's MigrationError, which it does not
+    expect: webob's 500 names the class."""
+
+    msg_fmt = ("Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log "
+               "if possible.\n<class 'nova.exception.MigrationError'>")
+    code = 500
 
 
 class ComputeAPI:
@@ -332,6 +343,9 @@ class ComputeAPI:
                 # the conductor has failed the record, the fault and its event before the API answers 400
                 workflow.scheduling_failed(exc.message)
                 raise
+            except GroupAffinityViolation as exc:
+                workflow.group_violated(exc.message)
+                raise UnexpectedMigrationError() from exc
         server.task_state = vm.MIGRATING
         server.updated_at = now
         self._start(workflow)

@@ -10,7 +10,13 @@ from mock_compute.models import clock
 from mock_compute.models import servers as vm
 from mock_compute.models.allocations import Resources
 from mock_compute.models.engine import MigrationCancelled, MigrationFailure, Seconds
-from mock_compute.models.exceptions import ComputeServiceUnavailable, MigrationPreCheckError, NoValidHost, UnableToMigrateToSelf
+from mock_compute.models.exceptions import (
+    ComputeServiceUnavailable,
+    GroupAffinityViolation,
+    MigrationPreCheckError,
+    NoValidHost,
+    UnableToMigrateToSelf,
+)
 from mock_compute.models.live_migratability import compute_refusal, conductor_refusal
 from mock_compute.models.live_progress import MIB, SWING_PERIOD, CopyProgress, disk_bytes
 from mock_compute.models.scheduler import NOT_ENOUGH_HOSTS
@@ -320,6 +326,15 @@ class LiveMigration(Workflow):
         reason = conductor_refusal(self.server, self.cloud.topology)
         if reason:
             raise MigrationPreCheckError(reason=reason)
+        try:
+            # the destination first checks the server group itself, which a forced host met nowhere else
+            self.cloud.scheduler.check_group_policy(self.server, dest.name)
+        except GroupAffinityViolation as exc:
+            # the conductor's event, begun first, fails with it (wrapped in a MigrationError)
+            self.event("conductor_live_migrate_instance", host=self.conductor_host(),
+                       error="Migration error: " + exc.message)
+            self.event("compute_check_can_live_migrate_destination", host=dest.name, error=exc.message)
+            raise
         reason = compute_refusal(self.server, self.cloud.topology)
         if reason:
             error = MigrationPreCheckError(reason=reason).message
@@ -350,6 +365,9 @@ class LiveMigration(Workflow):
                     self.precheck()
                 except _SCHEDULING_ERRORS as exc:
                     self.scheduling_failed(str(exc))
+                    return
+                except GroupAffinityViolation as exc:
+                    self.group_violated(exc.message)
                     return
             self.set_status("queued")
             # the source's live_migration returns once it has queued the job, so its event ends at once
@@ -423,6 +441,14 @@ class LiveMigration(Workflow):
         self.event("conductor_live_migrate_instance", host=self.conductor_host(), error=message)
         self.touch()
 
+    def group_violated(self, message):
+        """An error the conductor does not expect (GroupAffinityViolation): it puts the server in ERROR."""
+        server = self.server
+        server.vm_state, server.task_state, server.progress = vm.ERROR, None, 0
+        self.set_status("error")
+        self.record_fault(message)
+        self.touch()
+
     def rollback(self, status, message):
         server, migration = self.server, self.migration
         if self.prechecked and migration.dest_compute:
@@ -465,8 +491,15 @@ class Evacuation(Workflow):
             self.set_destination(dest)
             self.set_status("pre-migrating")
             self.event("rebuild_server", host=self.conductor_host())
+            yield 0.1
+            try:
+                # the destination's late check of the server group (a forced host skipped the scheduler's)
+                self.cloud.scheduler.check_group_policy(server, dest.name)
+            except GroupAffinityViolation as exc:
+                self.group_violated(exc.message, dest)
+                return
             self.event("compute_rebuild_instance", host=dest.name)
-            yield 0.7
+            yield 0.6
             # dest finish_evacuation
             self.state.set_server_host(server, dest.name)
             stopped = self.stop_at_dest or self.old_vm_state == vm.STOPPED
@@ -488,6 +521,16 @@ class Evacuation(Workflow):
             self.record_fault(str(exc))
             self.event("rebuild_server", host=self.conductor_host(), error=str(exc))
             self.touch()
+
+    def group_violated(self, message, dest):
+        """The rebuild fails on the destination: its claim is dropped, the record fails, the server is in ERROR."""
+        server = self.server
+        self.state.allocations.release(server.uuid, dest.name)
+        server.vm_state, server.task_state = vm.ERROR, None
+        self.set_status("failed")
+        self.record_fault(message)
+        self.event("compute_rebuild_instance", host=dest.name, error=message)
+        self.touch()
 
 
 class PowerAction(Workflow):
