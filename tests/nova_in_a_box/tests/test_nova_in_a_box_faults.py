@@ -59,6 +59,29 @@ def test_unsupported_topology_parts_are_named(tmp_path):
     assert "SHELVED" in result.stderr and "shelved_offload_time" in result.stderr
 
 
+def test_server_groups_that_nova_would_refuse_are_named(tmp_path):
+    path = tmp_path / "topology.yaml"
+    hosts = "hosts: [{name: c1}, {name: c2}]\n"
+    path.write_text(hosts + "server_groups: [{name: g, policy: anti-affinity, rules: {max_server_per_host: 2}}]\n"
+                    "servers: [{name: x, host: c1, group: g}, {name: y, host: c1, group: g}]\n", encoding="utf-8")
+    result = run_cli(sys.executable, "topology", "--topology", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "max_server_per_host: 2" in result.stdout and "group: g" in result.stdout
+    for groups, servers, message in [
+        ("[{name: g, policy: affinity}]", "[{name: x, host: c1, group: g}, {name: y, host: c2, group: g}]",
+         "server group g: affinity members on c1, c2 cannot be booted"),
+        ("[{name: g, policy: anti-affinity}]", "[{name: x, host: c1, group: g}, {name: y, host: c1, group: g}]",
+         "server group g: more than 1 anti-affinity member(s) on one host cannot be booted"),
+        ("[{name: g, policy: affinity, rules: {max_server_per_host: 2}}]", "[]",
+         "server group g: only the anti-affinity policy takes rules"),
+        ("[{name: g, policy: best-effort}]", "[]", "server group g: policy must be one of"),
+        ("[{name: g, policy: affinity}]", "[{name: x, host: c1, group: h}]", "server x: unknown server group 'h'"),
+    ]:
+        path.write_text(hosts + "server_groups: %s\nservers: %s\n" % (groups, servers), encoding="utf-8")
+        result = run_cli(sys.executable, "topology", "--topology", str(path))
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+
+
 def test_missing_nova_is_a_clear_error():
     """This interpreter (the collection's .venv) has no Nova."""
     result = run_cli(sys.executable, "serve", "--port", "0")

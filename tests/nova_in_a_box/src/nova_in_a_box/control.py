@@ -1,6 +1,6 @@
 """The harness's control API (JSON, no auth: loopback only), under ``/control`` and a ``/mock`` subset.
 
-/control                      GET   config, hosts (service state, heartbeat), servers (name -> id)
+/control                      GET   config, hosts (service state, heartbeat), servers and server groups (name -> id)
 /control/service-down         POST  {"host": H}: H's nova-compute heartbeat stops and Nova sees it down
 /control/service-up           POST  {"host": H, "restart": true}: heartbeat back; restart re-runs init_host
 /control/config               GET, PATCH {"migration_seconds": S, "resize_confirm_window": S}
@@ -98,7 +98,8 @@ class ControlApp:
     def _state(self):
         plane = self.plane
         return {"url": plane.url, "config": plane.config(), "hosts": [plane.host_state(h) for h in plane.host_names()],
-                "servers": dict(plane.servers), "down": sorted(plane.down)}
+                "servers": dict(plane.servers),
+                "server_groups": dict(plane.server_groups), "down": sorted(plane.down)}
 
     def _configure(self, body):
         unknown = sorted(set(body) - {"migration_seconds", "resize_confirm_window"})

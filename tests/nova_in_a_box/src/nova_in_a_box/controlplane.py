@@ -217,6 +217,7 @@ class ControlPlane:
         self.box = None
         self.down = set()             # hosts whose nova-compute heartbeat is stopped
         self.servers = {}             # server name -> id, after seeding
+        self.server_groups = {}       # server group name -> id, after seeding
         self._knob_lock = threading.RLock()
         self._ticker = None
         self._stop = threading.Event()
@@ -279,6 +280,7 @@ class ControlPlane:
         self.phases["services"] = time.monotonic() - started - sum(self.phases.values())
         seeder = Seeder(self)
         self.servers = seeder.run()
+        self.server_groups = seeder.groups
         self.phases["servers"] = time.monotonic() - started - sum(self.phases.values())
         self._ticker = threading.Thread(target=self._tick, name="niab-ticker", daemon=True)
         self._ticker.start()

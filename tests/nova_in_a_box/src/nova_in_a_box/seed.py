@@ -1,9 +1,10 @@
 """Shapes the fresh cloud after the topology, through the compute API only (as an operator would).
 
-Zones become aggregates with an availability zone, flavors are replaced, servers are booted onto their host with
-the 2.74 ``host`` field (not pinned to a zone unless the topology says so), then stopped, paused, suspended,
-rescued, reset to ERROR or shelved, locked, and finally hosts are disabled, forced down or have their heartbeat
-stopped.
+Zones become aggregates with an availability zone, flavors are replaced, server groups are created by their user,
+servers are booted onto their host with the 2.74 ``host`` field (not pinned to a zone unless the topology says so; a
+group's members with its ``group`` scheduler hint, so the scheduler's group filters check them), then stopped,
+paused, suspended, rescued, reset to ERROR or shelved, locked, and finally hosts are disabled, forced down or have
+their heartbeat stopped.
 """
 
 import concurrent.futures
@@ -67,6 +68,7 @@ class Seeder:
         admin_project = next((u["project"] for u in self.topology["users"] if "admin" in u["roles"]),
                              self.topology["projects"][0]["name"])
         self.api = ApiClient(plane.url, self._token_for(None, admin_project))
+        self.groups = {}      # server group name -> id
 
     def _token_for(self, user_name, project_name, roles=("admin", "member", "reader")):
         """Internal token: the topology user (None: the harness's own user) with these roles, in that project."""
@@ -75,6 +77,7 @@ class Seeder:
     def run(self):
         self._zones()
         self._flavors()
+        self._server_groups()
         servers = self._servers()
         self._hosts()
         return servers
@@ -115,6 +118,16 @@ class Seeder:
                 self.api.call("POST", "/flavors/%s/os-extra_specs" % urllib.parse.quote(spec["id"], safe=""),
                               {"extra_specs": spec["extra_specs"]})
 
+    def _server_groups(self):
+        for group in self.topology.get("server_groups") or ():
+            body = {"name": group["name"], "policy": group["policy"]}
+            if group["rules"]:
+                body["rules"] = group["rules"]
+            token = self._token_for(group["user"], group["project"])
+            created = self.api.call("POST", "/os-server-groups", {"server_group": body}, microversion="2.64",
+                                    token=token)
+            self.groups[group["name"]] = created["server_group"]["id"]
+
     # servers ----------------------------------------------------------------------------------------------------
     def _servers(self):
         def boot(server):
@@ -124,8 +137,11 @@ class Seeder:
                 body["availability_zone"] = server["availability_zone"]
             if server.get("description"):
                 body["description"] = server["description"]
+            request = {"server": body}
+            if server.get("group"):
+                request["os:scheduler_hints"] = {"group": self.groups[server["group"]]}
             token = self._token_for(server["user"], server["project"])
-            created = self.api.call("POST", "/servers", {"server": body}, microversion="2.74", token=token)
+            created = self.api.call("POST", "/servers", request, microversion="2.74", token=token)
             return server["name"], created["server"]["id"]
 
         # a few requests at a time: the API is CPU-bound and the databases take one writer at a time

@@ -59,9 +59,11 @@ STATUSES = ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED", "RESCUE", "ERROR", "SHEL
 _HOST_KEYS = set(HOST_DEFAULTS) | {"name", "zone", "node", "host_ip", "status", "disabled_reason", "state",
                                    "forced_down", "hypervisor_type", "hypervisor_version"}
 _SERVER_KEYS = {"name", "id", "host", "flavor", "status", "project", "user", "availability_zone", "locked",
-                "locked_reason", "image", "fault", "metadata", "key_name", "description"}
+                "locked_reason", "image", "fault", "metadata", "key_name", "description", "group"}
 _TOP_KEYS = {"name", "description", "zones", "controllers", "host_defaults", "projects", "users",
-             "application_credentials", "flavors", "hosts", "servers"}
+             "application_credentials", "flavors", "hosts", "servers", "server_groups"}
+# Nova's server group policies (2.64 names); only anti-affinity takes a rule
+GROUP_POLICIES = ("anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity")
 MAX_COMPUTES = 64
 
 
@@ -261,6 +263,61 @@ def _servers(doc, hosts, flavors, projects, users, warnings):
     return servers
 
 
+def _server_groups(doc, projects, users):
+    """``server_groups``: created through the API by their user before the servers that name them boot."""
+    project_names = [p["name"] for p in projects]
+    groups, seen = [], set()
+    for raw in doc.get("server_groups") or ():
+        group = _mapping(raw, {"name", "id", "policy", "rules", "project", "user"}, "server group")
+        name = group.get("name")
+        if not isinstance(name, str) or not name or name in seen:
+            _fail("server groups need unique names (got %r)" % name)
+        seen.add(name)
+        if group.get("policy") not in GROUP_POLICIES:
+            _fail("server group %s: policy must be one of %s" % (name, ", ".join(GROUP_POLICIES)))
+        rules = _mapping(group.get("rules") or {}, {"max_server_per_host"}, "server group %s rules" % name)
+        if rules and group["policy"] != "anti-affinity":
+            _fail("server group %s: only the anti-affinity policy takes rules" % name)
+        if rules:
+            rules = {"max_server_per_host": int(_number(rules["max_server_per_host"],
+                                                        "server group %s max_server_per_host" % name, minimum=1))}
+        group["rules"] = rules
+        group.setdefault("project", "demo" if "demo" in project_names else project_names[0])
+        if group["project"] not in project_names:
+            _fail("server group %s: unknown project %r" % (name, group["project"]))
+        if group.get("user") is None:
+            in_project = [u for u in users if u["project"] == group["project"]]
+            group["user"] = (in_project or users)[0]["name"]
+        elif group["user"] not in {u["name"] for u in users}:
+            _fail("server group %s: unknown user %r" % (name, group["user"]))
+        groups.append(group)
+    return groups
+
+
+def _check_group_members(servers, groups, warnings):
+    """Members are booted onto their host through the scheduler, whose group filters refuse a hard policy broken."""
+    by_name = {g["name"]: g for g in groups}
+    for group in groups:
+        if group.get("id") is not None:
+            warnings.append("server group %s: id ignored (Nova assigns server group ids)" % group["name"])
+    hosts_of = {}
+    for server in servers:
+        if server.get("group") is None:
+            continue
+        if server["group"] not in by_name:
+            _fail("server %s: unknown server group %r" % (server["name"], server["group"]))
+        if server["status"] != "SHELVED_OFFLOADED":
+            hosts_of.setdefault(server["group"], []).append(server["host"])
+    for name, hosts in hosts_of.items():
+        group = by_name[name]
+        if group["policy"] == "affinity" and len(set(hosts)) > 1:
+            _fail("server group %s: affinity members on %s cannot be booted (Nova's scheduler keeps them on one "
+                  "host)" % (name, ", ".join(sorted(set(hosts)))))
+        limit = group["rules"].get("max_server_per_host", 1)
+        if group["policy"] == "anti-affinity" and any(hosts.count(h) > limit for h in hosts):
+            _fail("server group %s: more than %d anti-affinity member(s) on one host cannot be booted" % (name, limit))
+
+
 def normalize(doc):
     """Return ``(topology, warnings)``: a checked deep copy with defaults filled, and what is not reproduced."""
     if not isinstance(doc, dict):
@@ -274,6 +331,8 @@ def normalize(doc):
     flavors = _flavors(doc, warnings)
     hosts = _hosts(doc, warnings)
     servers = _servers(doc, hosts, flavors, projects, users, warnings)
+    server_groups = _server_groups(doc, projects, users)
+    _check_group_members(servers, server_groups, warnings)
     controllers = doc.get("controllers")
     if controllers is None:
         controllers = ["controller"]
@@ -293,7 +352,7 @@ def normalize(doc):
         warnings.append("zones without hosts do not exist in Nova: %s" % ", ".join(empty))
     topology = {"name": doc.get("name", "custom"), "zones": host_zones, "controllers": controllers[:1],
                 "projects": projects, "users": users, "application_credentials": creds, "flavors": flavors,
-                "hosts": hosts, "servers": servers}
+                "hosts": hosts, "servers": servers, "server_groups": server_groups}
     return topology, warnings
 
 
