@@ -175,9 +175,12 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
             return state
         except WaitTimeout as exc:
             if self.migration is None and self.changed_so_far:
-                # Report the record too (read only now, to keep polling cheap).
+                # Report the record too (read only now, to keep polling cheap): the one this run created, which
+                # may be past in progress already (Nova marks it confirmed before it saves the server), else the
+                # newest one in progress.
                 with contextlib.suppress(Exception):
-                    self.migration = mig.newest([r for r in self._records() if r['in_progress']])
+                    self.migration = (self._ours(nova.LIVE if self.params['live_migration'] else nova.COLD)
+                                      or mig.newest([r for r in self._records() if r['in_progress']]))
             raise WaitTimeout(
                 'Timed out (timeout=%s s) waiting for %s. Last seen: server %s on %s in status %s%s; migration %s.' % (
                     self.params['timeout'], what, self.current.label if self.current else self.before.label,

@@ -32,12 +32,13 @@ class ModuleExit(SystemExit):
 
 
 class FakeNova(object):
-    def __init__(self, max_version='2.96', cold_seconds=5.0, live_seconds=4.0):
+    def __init__(self, max_version='2.96', cold_seconds=5.0, live_seconds=4.0, confirm_seconds=0.2):
         self.versions = ComputeVersions((2, 1), parse(max_version))
         self.now = 0.0
         self.sleeps = []
         self.cold_seconds = cold_seconds
         self.live_seconds = live_seconds
+        self.confirm_seconds = confirm_seconds
         self.calls = []
         self.events = []
         self.servers = {}
@@ -206,8 +207,9 @@ class FakeNova(object):
             record = [r for r in self.migrations if r['instance_uuid'] == sid and r['status'] == 'finished'][-1]
             record['status'] = 'confirming'
             final = 'SHUTOFF' if server['OS-EXT-STS:power_state'] == 4 else 'ACTIVE'
-            self.at(0.2, lambda: (record.update(status='confirmed'),
-                                  self._set(server, final, 'stopped' if final == 'SHUTOFF' else 'active')))
+            # as in Nova, the source drops its claim (record confirmed) before the server is saved in its status
+            self.at(min(0.1, self.confirm_seconds / 2), lambda: record.update(status='confirmed'))
+            self.at(self.confirm_seconds, lambda: self._set(server, final, 'stopped' if final == 'SHUTOFF' else 'active'))
             return None
         if 'revertResize' in body:
             record = [r for r in self.migrations if r['instance_uuid'] == sid and r['status'] == 'finished'][-1]

@@ -118,6 +118,17 @@ def test_timeout_reports_last_state(run, fake):
     assert fake.now <= 10.5
 
 
+def test_timeout_while_confirming_names_the_record(run, fake):
+    # Nova marks the record confirmed before it saves the server: a server still VERIFY_RESIZE at the timeout has
+    # a record that is no longer in progress, and the message must still name it
+    fake.confirm_seconds = 100
+    fake.add_server(SID, 'web')
+    result, failed = run(server_migrate, {'server': 'web', 'timeout': 10}, fake)
+    assert failed and 'waiting for the confirmation' in result['msg']
+    assert 'status confirmed' in result['msg'] and 'not found yet' not in result['msg'], result['msg']
+    assert result['migration']['status'] == 'confirmed'
+
+
 def test_wait_false_returns_after_accept(run, fake):
     fake.add_server(SID, 'web')
     result, failed = run(server_migrate, {'server': 'web', 'wait': False}, fake)
