@@ -341,6 +341,7 @@ def test_evacuation_honours_the_group(cloud, admin):
     assert status == 200
     migration = _settled_migration(cloud, "anti-1")
     assert (migration["migration_type"], migration["status"]) == ("evacuation", "error")
+    assert (migration["old_instance_type_id"], migration["new_instance_type_id"]) == (None, None)
     assert _fault(cloud, "anti-1") == NO_VALID_HOST
     # named and forced (below 2.68): no scheduler, the destination's check puts the server in ERROR
     _action(cloud, "anti-1", {"evacuate": {"host": "compute-3", "force": True}}, "2.67")

@@ -415,6 +415,8 @@ class ComputeAPI:
         server.updated_at = now
         migration = self.state.new_migration(server, EVACUATION, "accepted", now=now, user_id=actor.user_id,
                                              project_id=actor.project_id)
+        # the API's evacuation record names no flavors
+        migration.old_instance_type_id = migration.new_instance_type_id = None
         if host:
             migration.dest_compute = host
         action = self.state.new_action(server, acts.EVACUATE, actor, now)
