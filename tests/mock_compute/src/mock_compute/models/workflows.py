@@ -496,6 +496,10 @@ class Evacuation(Workflow):
                 # the destination's late check of the server group (a forced host skipped the scheduler's)
                 self.cloud.scheduler.check_group_policy(server, dest.name)
             except GroupAffinityViolation as exc:
+                # the compute fails the record, then its error handler puts the server in ERROR
+                self.state.allocations.release(server.uuid, dest.name)
+                self.set_status("failed")
+                yield 0.05
                 self.group_violated(exc.message, dest)
                 return
             self.event("compute_rebuild_instance", host=dest.name)
@@ -523,11 +527,9 @@ class Evacuation(Workflow):
             self.touch()
 
     def group_violated(self, message, dest):
-        """The rebuild fails on the destination: its claim is dropped, the record fails, the server is in ERROR."""
+        """The rebuild failed on the destination (its claim dropped, the record failed): the server is in ERROR."""
         server = self.server
-        self.state.allocations.release(server.uuid, dest.name)
         server.vm_state, server.task_state = vm.ERROR, None
-        self.set_status("failed")
         self.record_fault(message)
         self.event("compute_rebuild_instance", host=dest.name, error=message)
         self.touch()
