@@ -32,4 +32,3 @@ class ServerGroup:
     def max_server_per_host(self):
         """How many members an anti-affinity group allows on one host (1 unless the rule says more)."""
         return int(self.rules.get(MAX_SERVER_PER_HOST, 1))
-
