@@ -36,13 +36,32 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
 )
 from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
 from ansible_collections.novaops.migration.plugins.module_utils.live_migration_steps import LiveMigrationSteps
+from ansible_collections.novaops.migration.plugins.module_utils.planning import strategy as strat
+from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import live_blockers
 from ansible_collections.novaops.migration.plugins.module_utils.servers import action_failure_reason, find_server, get_server
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import expected_schedule, wait_until
 
 
 # Options of one migration, with server_migrate's defaults.
 DEFAULTS = dict(block_migration=None, confirm=True, force=False, host=None, live_migration=False,
-                source_host=None, wait=True, timeout=1800)
+                source_host=None, wait=True, timeout=1800, strategy=None, allow_cold_for_running=False)
+
+
+def choose_mode(server, strategy, allow_cold_for_running=False):
+    """``(live, reason, blockers)`` for ``server`` (a ServerView) under ``strategy``, at the moment it is to move.
+
+    Raises ValidationError (nothing is changed) for a server the strategy would skip, with the reason and what to
+    change.  A status no migration accepts is left to check_server_state, which says what to do about it.
+    """
+    blockers = live_blockers(server.flavor if isinstance(server.flavor, dict) else None)
+    if server.status not in ('ACTIVE', 'PAUSED', 'SHUTOFF'):
+        return strategy != strat.COLD, 'strategy %s' % strategy, blockers
+    action, reason, _fallback = strat.decide(server.status, strategy, blockers=blockers,
+                                             allow_cold_for_running=allow_cold_for_running)
+    if action == strat.SKIP:
+        raise ValidationError('Server %s is not migrated with strategy %s: %s. Nothing was changed.'
+                              % (server.label, strategy, reason), mode_reason=reason, live_blockers=blockers)
+    return action == strat.LIVE, reason, blockers
 
 
 class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
@@ -78,6 +97,10 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         self.current = None
         self.migration = None
         self.action = val.NOOP
+        # The kind of migration and why: live_migration as given, or what strategy chose for this server.
+        self.mode = None
+        self.mode_reason = None
+        self.live_blockers = None
         self._known_ids = None
         # Seconds the waits took (migrate, confirm): the next migration of a sequence polls around them.
         self.hints = dict(hints or {})
@@ -128,6 +151,9 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         """What every failure reports besides the message."""
         return {
             'action': self.action,
+            'mode': self.mode,
+            'mode_reason': self.mode_reason,
+            'live_blockers': self.live_blockers,
             'server_before': self.before.summary() if self.before else None,
             'server': self.current.summary() if self.current else None,
             'migration': mig.summary(self.migration),
@@ -155,6 +181,9 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         return dict(
             changed=changed,
             action=self.action,
+            mode=self.mode,
+            mode_reason=self.mode_reason,
+            live_blockers=self.live_blockers,
             msg=msg,
             server_before=self.before.summary(),
             server=(self.current or self.before).summary(),
@@ -208,7 +237,8 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
     # ----- main flow ------------------------------------------------------
     def run(self):
         p = self.params
-        live = p['live_migration']
+        # With a strategy the mode is chosen once the server is read; until then "live" means "may move live".
+        live = p['live_migration'] if not p['strategy'] else p['strategy'] != strat.COLD
         host = p['host']
         source_host = p['source_host']
         val.validate_migrate_options(live, host, p['force'], p['block_migration'], source_host, server=p['server'])
@@ -216,6 +246,9 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         self.step = 'looking up the server'
         self.before = find_server(self.compute, p['server'], self._read_version())
         self.current = self.before
+        if not p['strategy']:
+            self.mode = 'live' if live else 'cold'
+            self.mode_reason = 'live_migration=%s' % ('true' if live else 'false')
         if not self.before.host:
             # SHELVED_OFFLOADED servers have no host; otherwise the credentials cannot see it.
             val.check_server_state(self.before, live)
@@ -323,6 +356,14 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
     def _migrate(self, live, host, services):
         p = self.params
         server = self.before
+        if p['strategy']:
+            # Chosen here, where a migration is to start: a server already moved or migrating needs no mode.
+            live, self.mode_reason, self.live_blockers = choose_mode(server, p['strategy'],
+                                                                     bool(p['allow_cold_for_running']))
+            self.mode = 'live' if live else 'cold'
+            p['live_migration'] = live
+            if not live:
+                p['block_migration'] = None
         val.check_server_state(server, live)
         warnings = []
         if host:

@@ -80,7 +80,9 @@ def _fault_message(body):
 
 def _flavor_summary(flavor):
     if isinstance(flavor, dict):
-        return {k: flavor.get(k) for k in ('id', 'original_name', 'vcpus', 'ram', 'disk', 'ephemeral', 'swap') if k in flavor}
+        # extra_specs (2.47+) tell whether the server can move live (live_blockers).
+        return {k: flavor.get(k) for k in ('id', 'original_name', 'vcpus', 'ram', 'disk', 'ephemeral', 'swap',
+                                           'extra_specs') if k in flavor}
     return flavor
 
 

@@ -16,6 +16,12 @@ import datetime
 
 from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import (
+    AUTO as AUTO_STRATEGY,
+    COLD as COLD_STRATEGY,
+    LIVE as LIVE_STRATEGY,
+    conflicts,
+)
 from ansible_collections.novaops.migration.plugins.module_utils.servers import looks_like_uuid
 
 
@@ -278,3 +284,32 @@ def live_result_problems(before, after, migration, host=None, expected_status=No
         problems.append('server status is %s%s, expected %s'
                         % (after.status, ' (task %s)' % after.task_state if after.task_state else '', expected))
     return problems
+
+
+def check_strategy_options(strategy, *, live_migrate_active=None, live_migration=None, allow_cold_for_running=False,
+                           fallback='none', default=COLD_STRATEGY):
+    """The per-server strategy options: one spelling of the mode at a time, and no options that contradict it.
+
+    ``live_migrate_active`` (migration_plan, the roles) and ``live_migration`` (server_migrate) are the old
+    spellings: ``true`` is ``auto`` or ``live``, ``false`` is ``cold``.  ``default`` is the strategy that applies
+    when none is given (None: each server moves the way it left, a restore).  Returns the strategy in effect.
+    """
+    for old, value, meaning in (('live_migrate_active', live_migrate_active, 'true is auto, false is cold'),
+                                ('live_migration', live_migration, 'true is live, false is cold')):
+        if value is not None and strategy:
+            raise ValidationError('strategy=%s and %s=%s are both given, but %s is the old spelling of strategy (%s): '
+                                  'drop %s. Nothing was changed.' % (strategy, old, str(value).lower(), old, meaning,
+                                                                     old))
+    if not strategy:
+        if live_migrate_active is not None:
+            strategy = AUTO_STRATEGY if live_migrate_active else COLD_STRATEGY
+        elif live_migration is not None:
+            strategy = LIVE_STRATEGY if live_migration else COLD_STRATEGY
+        else:
+            strategy = default
+    if strategy is None:
+        return None
+    problems = conflicts(strategy, fallback=fallback or 'none', allow_cold_for_running=bool(allow_cold_for_running))
+    if problems:
+        raise ValidationError('Contradicting options: %s. Nothing was changed.' % '; '.join(problems))
+    return strategy

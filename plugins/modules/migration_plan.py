@@ -16,9 +16,14 @@ description:
   - Read-only planning step of the P(novaops.migration.host_evacuation#role) and P(novaops.migration.host_restore#role) roles.
     Nothing is changed; the module runs normally in check mode.
   - "O(mode=evacuate): lists the servers on O(host) (exact match, all projects) and the host's migration records,
-    then classifies each server: V(cold) (ACTIVE or SHUTOFF), V(live) (ACTIVE or PAUSED with O(live_migrate_active)),
-    V(resume) (a migration away from the host left unfinished by an interrupted run: in progress, or waiting in
-    VERIFY_RESIZE) or V(skip) with a reason (ERROR, SHELVED, locked, other statuses, excluded by O(server_filter))."
+    then classifies each server: V(cold) or V(live) as O(strategy) decides from its status and its flavor, with
+    the reason in C(reason) and C(mode_reason), V(resume) (a migration away from the host left unfinished by an
+    interrupted run: in progress, or waiting in VERIFY_RESIZE) or V(skip) with a reason (ERROR, SHELVED, locked, a
+    status or flavor the strategy cannot move, other statuses, excluded by O(server_filter))."
+  - "What keeps a server from moving live is read from the C(extra_specs) of the flavor embedded in the server
+    (compute API microversion 2.47 and later, visible to admins by default): PCI passthrough aliases, vGPU or
+    physical GPU resources, Cyborg device profiles, encrypted memory (SEV) and a vTPM whose secret only the owner
+    holds. When the extra specs are not visible, nothing is claimed and RV(plan.warnings) says so."
   - "Checks that other enabled hosts exist in the zones concerned and that their free capacity can absorb the servers
     (greedy placement per availability zone, biggest first); explicit O(target_hosts) must exist and be usable, and
     servers are spread over them. Problems are returned in RV(plan.errors) with the numbers; the module itself only
@@ -35,6 +40,13 @@ options:
         restore re-enables such a host before moving servers back; a host someone else disabled stays disabled).
     type: bool
     default: false
+  allow_cold_for_running:
+    description:
+      - With O(strategy=auto), cold-migrate a running (ACTIVE) server that cannot move live, instead of skipping it.
+        The server is shut down on the source and booted on the destination, so it is down for the whole move.
+      - Contradicts O(strategy=live), which never moves a server cold; that combination fails before any request.
+    type: bool
+    default: false
   capacity_check:
     description:
       - Check that the free capacity of the candidate hosts can absorb the servers to move.
@@ -48,6 +60,15 @@ options:
     elements: str
     choices: [vcpus, memory_mb, disk_gb]
     default: [vcpus, memory_mb, disk_gb]
+  fallback:
+    description:
+      - V(cold) marks each live move of an ACTIVE server with C(fallback=cold) in the plan, so that the caller may
+        cold-migrate it when its live migration fails (the host roles record it in the report; they do not yet act
+        on it). V(none) marks nothing.
+      - Contradicts O(strategy=cold) (nothing moves live); that combination fails before any request.
+    type: str
+    choices: [none, cold]
+    default: none
   force:
     description:
       - The moves to named hosts will bypass the scheduler's checks (see M(novaops.migration.server_migrate)). The
@@ -75,9 +96,11 @@ options:
     elements: dict
   live_migrate_active:
     description:
-      - Live-migrate ACTIVE and PAUSED servers; the rest (SHUTOFF) is cold-migrated. V(false) cold-migrates all.
-      - "Unset: O(mode=evacuate) cold-migrates all; O(mode=restore) moves each server back the way it left (live if
-        the evacuation report says it was live-migrated away, cold otherwise), and says so in C(mode_reason)."
+      - The old spelling of O(strategy). V(true) is O(strategy=auto), V(false) is O(strategy=cold). Kept so that
+        existing playbooks work unchanged; give O(strategy) instead. Giving both fails before any request.
+      - "Unset (and O(strategy) unset): O(mode=evacuate) cold-migrates all; O(mode=restore) moves each server back the
+        way it left (live if the evacuation report says it was live-migrated away, cold otherwise), and says so in
+        C(mode_reason)."
     type: bool
   mode:
     description:
@@ -133,6 +156,19 @@ options:
       - Skip SHELVED servers. SHELVED_OFFLOADED servers run nowhere and are always skipped.
     type: bool
     default: true
+  strategy:
+    description:
+      - How each server moves, decided per server from its status and its flavor.
+      - V(cold) cold-migrates ACTIVE and SHUTOFF servers (an ACTIVE one is shut down and booted again on the
+        destination) and skips PAUSED ones.
+      - V(live) live-migrates ACTIVE and PAUSED servers and skips SHUTOFF ones and those that cannot move live.
+      - "V(auto) keeps downtime lowest: ACTIVE and PAUSED servers move live, SHUTOFF servers cold; an ACTIVE server
+        that cannot move live is skipped with the reason, or moved cold with O(allow_cold_for_running=true); a PAUSED
+        one that cannot move live is skipped (a cold migration needs ACTIVE or SHUTOFF)."
+      - "Unset: as O(live_migrate_active) says; with both unset, O(mode=evacuate) uses V(cold) and O(mode=restore) moves
+        each server back the way it left."
+    type: str
+    choices: [cold, live, auto]
   target_hosts:
     description:
       - Destination hosts (exact names). Servers are spread over them; each must exist, be enabled and up.
@@ -258,10 +294,18 @@ plan:
           C(status), C(action) (V(cold), V(live) or V(resume)), C(live), C(resume) (V(confirm) or V(wait)),
           C(source_host), C(destination) (named destination or null for the scheduler), C(expected_destination),
           C(needs) (vcpus, memory_mb, disk_gb), C(reason) and C(plan_line).
+        - "A V(cold) or V(live) entry says why it moves that way in C(mode_reason) (for example V(strategy auto),
+          V(not running), V(as it left), or that it cannot move live and O(allow_cold_for_running) lets it move cold),
+          carries C(fallback) (V(cold)) where O(fallback) applies, C(live_blockers) (what in its flavor keeps it from
+          moving live) where its flavor has such specs, and C(extra_specs_visible) (false when the flavor's extra
+          specs could not be read)."
       type: list
       elements: dict
     skipped:
-      description: Servers left alone, same keys as RV(plan.actions) with C(action=skip) and the C(reason).
+      description:
+        - "Servers left alone, same keys as RV(plan.actions) with C(action=skip) and the C(reason) (for a server the
+          strategy cannot move: its status, what in its flavor keeps it from moving live, and which option to
+          change)."
       type: list
       elements: dict
     unchanged:
@@ -283,7 +327,9 @@ plan:
       type: list
       elements: str
     warnings:
-      description: Things the operator should know (targets not honoured, capacity unknown, ...).
+      description:
+        - Things the operator should know (targets not honoured, capacity unknown, flavor extra specs not visible so
+          that nothing is known to keep a server from moving live, ...).
       type: list
       elements: str
     notes:
@@ -308,6 +354,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning import 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import restore_plan
 from ansible_collections.novaops.migration.plugins.module_utils.planning import server_document
 from ansible_collections.novaops.migration.plugins.module_utils.planning import server_filter
+from ansible_collections.novaops.migration.plugins.module_utils.planning import strategy
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
@@ -338,10 +385,12 @@ def refreshed_services(hosts, services):
 
 class MigrationPlanModule(NovaOpsModule):
     argument_spec = dict(
+        allow_cold_for_running=dict(type='bool', default=False),
         assume_enabled=dict(type='bool', default=False),
         capacity_check=dict(type='bool', default=True),
         capacity_resources=dict(type='list', elements='str', choices=list(capacity.RESOURCES),
                                 default=list(capacity.RESOURCES)),
+        fallback=dict(type='str', choices=list(strategy.FALLBACKS), default='none'),
         force=dict(type='bool', default=False),
         host=dict(type='str', required=True),
         hosts=dict(type='list', elements='dict'),
@@ -355,6 +404,7 @@ class MigrationPlanModule(NovaOpsModule):
         skip_error=dict(type='bool', default=True),
         skip_locked=dict(type='bool', default=True),
         skip_shelved=dict(type='bool', default=True),
+        strategy=dict(type='str', choices=list(strategy.STRATEGIES)),
         target_hosts=dict(type='list', elements='str', default=[]),
     )
     module_kwargs = dict(supports_check_mode=True)
@@ -370,6 +420,9 @@ class MigrationPlanModule(NovaOpsModule):
             target_hosts=p['target_hosts'],
             server_filter=p['server_filter'],
             live_migrate_active=p['live_migrate_active'],
+            strategy=p['strategy'],
+            allow_cold_for_running=p['allow_cold_for_running'],
+            fallback=p['fallback'],
             skip_locked=p['skip_locked'],
             skip_error=p['skip_error'],
             skip_shelved=p['skip_shelved'],
@@ -416,6 +469,10 @@ class MigrationPlanModule(NovaOpsModule):
         val.check_host_facts(p['hosts'])
         if p['mode'] == 'restore' and p['report'] is not None:
             val.check_report(p['report'])
+        # A restore without a strategy moves each server the way it left, so no strategy is in effect to contradict.
+        val.check_strategy_options(p['strategy'], live_migrate_active=p['live_migrate_active'],
+                                   allow_cold_for_running=p['allow_cold_for_running'], fallback=p['fallback'],
+                                   default='cold' if p['mode'] == 'evacuate' else None)
         # An empty since is unset (the marker's time is used); anything else must be a time.
         self.since = None
         if p['since'] is not None and str(p['since']).strip():

@@ -31,8 +31,20 @@ description:
   - When the cloud confirms resizes itself (Nova's C(resize_confirm_window)) or another run confirms first, Nova
     refuses the module's own confirmation; the module then reads the migration again and, when it is confirmed (or
     being confirmed), waits for and verifies the same end state, and says in RV(msg) who confirmed it.
+  - "With O(strategy) the module chooses the kind of migration when it is about to start one, from the server's
+    status and the C(extra_specs) of its flavor (shown from compute API microversion 2.47): see O(strategy). RV(mode)
+    and RV(mode_reason) say which kind it chose and why. A server the strategy would not move fails the task with the
+    reason before any write, in check mode too."
   - C(changed) is true when the module sent a write request (migrate, live migrate or confirm) that Nova accepted.
 options:
+  allow_cold_for_running:
+    description:
+      - With O(strategy=auto), cold-migrate an ACTIVE server that cannot move live (its flavor asks for PCI
+        passthrough devices, vGPUs, accelerators, encrypted memory or an owner-held vTPM) instead of failing. The
+        server is shut down and booted again on the destination.
+      - Contradicts O(strategy=live) and O(live_migration=true); either combination fails before any request.
+    type: bool
+    default: false
   block_migration:
     description:
       - Live migration only. V(auto) lets Nova choose (needs microversion 2.25), V(true) copies the disks,
@@ -68,8 +80,10 @@ options:
   live_migration:
     description:
       - V(true) for a live migration (server ACTIVE or PAUSED), V(false) for a cold migration (ACTIVE or SHUTOFF).
+        The same as O(strategy=live) and O(strategy=cold).
+      - Unset, and O(strategy) unset, a cold migration. Giving both O(live_migration) and O(strategy) fails before any
+        request.
     type: bool
-    default: false
   server:
     description:
       - Name or ID of the server. Names are looked up across all projects (own project for non-admins)
@@ -77,6 +91,18 @@ options:
     type: str
     required: true
     aliases: [name]
+  strategy:
+    description:
+      - How to move the server, an alternative to O(live_migration).
+      - V(cold) is O(live_migration=false); V(live) is O(live_migration=true), and fails for a SHUTOFF server or one
+        whose flavor keeps it from moving live.
+      - "V(auto) chooses when the migration is to start: an ACTIVE or PAUSED server moves live, a SHUTOFF server cold.
+        An ACTIVE server that cannot move live fails the task with the reason, unless O(allow_cold_for_running=true)
+        lets it move cold; a PAUSED one that cannot move live fails (a cold migration needs ACTIVE or SHUTOFF)."
+      - Below compute API microversion 2.47 the flavor's extra specs are not visible, so nothing is known to keep a
+        server from moving live, and Nova's own checks decide.
+    type: str
+    choices: [cold, live, auto]
   source_host:
     description:
       - Only act while the server is on this host. When the server is elsewhere (already drained) nothing
@@ -113,6 +139,13 @@ EXAMPLES = r'''
     server: 2f3c3c1e-6f43-4b6b-9a43-6f2a7c0b1c11
     confirm: false
 
+- name: Move a server with the least downtime, live if it can, cold if it is stopped
+  novaops.migration.server_migrate:
+    server: app-1
+    source_host: compute-1
+    strategy: auto
+  register: moved   # moved.mode is live or cold, moved.mode_reason says why
+
 - name: Start a live migration and do not wait
   novaops.migration.server_migrate:
     server: db-1
@@ -130,6 +163,29 @@ action:
   returned: always
   type: str
   sample: migrate
+mode:
+  description:
+    - The kind of migration, V(cold) or V(live), the module started (or would start in check mode), or null when it
+      started none (O(strategy) chooses only when a migration is to start).
+  returned: always
+  type: str
+  sample: live
+mode_reason:
+  description:
+    - "Why that kind, from O(strategy) (for example C(status ACTIVE: live migration (strategy auto))), or
+      C(live_migration=true) or C(live_migration=false) without a strategy. When the strategy would not move the
+      server, the task fails and this is the reason."
+  returned: always
+  type: str
+  sample: "status SHUTOFF: cold migration (nothing running to interrupt)"
+live_blockers:
+  description:
+    - With O(strategy), what in the server's flavor keeps it from moving live (empty when nothing does or the extra
+      specs are not visible); null without a strategy, or when no migration was to start.
+  returned: always
+  type: list
+  elements: str
+  sample: ["its flavor asks for PCI passthrough devices (pci_passthrough:alias=a1:1)"]
 elapsed:
   description: Seconds the module ran.
   returned: always
@@ -227,23 +283,29 @@ server_before:
   type: dict
 '''
 
+from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
+from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import STRATEGIES
 from ansible_collections.novaops.migration.plugins.module_utils.server_migration import DEFAULTS, ServerMigration
 
 
 class ServerMigrateModule(NovaOpsModule):
     argument_spec = dict(
+        allow_cold_for_running=dict(type='bool', default=False),
         block_migration=dict(type='str', choices=['auto', 'true', 'false']),
         confirm=dict(type='bool', default=True),
         force=dict(type='bool', default=False),
         host=dict(type='str'),
-        live_migration=dict(type='bool', default=False),
+        live_migration=dict(type='bool'),
         server=dict(type='str', required=True, aliases=['name']),
         source_host=dict(type='str'),
+        strategy=dict(type='str', choices=list(STRATEGIES)),
     )
     module_kwargs = dict(supports_check_mode=True)
 
     def run(self):
+        val.check_strategy_options(self.params['strategy'], live_migration=self.params['live_migration'],
+                                   allow_cold_for_running=self.params['allow_cold_for_running'])
         params = dict((key, self.params[key]) for key in [*DEFAULTS, 'server'])
         migration = ServerMigration(self, params)
         ok, result = migration.execute()

@@ -48,9 +48,20 @@ options:
             M(novaops.migration.server_migrate)).
         type: str
       live_migration:
-        description: V(true) for a live migration, V(false) for a cold one.
+        description:
+          - V(true) for a live migration, V(false) for a cold one (the same as C(strategy) V(live) and V(cold)).
+          - Unset, the item's C(strategy), else O(strategy), else a cold migration. Giving both C(live_migration)
+            and C(strategy) in one item fails before any request.
         type: bool
-        default: false
+      strategy:
+        description:
+          - How to move this server, V(cold), V(live) or V(auto), as O(novaops.migration.server_migrate#module:strategy)
+            chooses it when the migration is to start. Overrides O(strategy).
+        type: str
+        choices: [cold, live, auto]
+      allow_cold_for_running:
+        description: Per-server override of O(allow_cold_for_running).
+        type: bool
       force:
         description: Per-server override of O(force).
         type: bool
@@ -58,6 +69,20 @@ options:
         description: Per-server override of O(block_migration) (live migrations only).
         type: str
         choices: [auto, 'true', 'false']
+  strategy:
+    description:
+      - How to move the items that give neither C(strategy) nor C(live_migration). V(cold), V(live) or V(auto), as in
+        M(novaops.migration.server_migrate); unset, a cold migration.
+      - A server that its strategy would not move fails with the reason, before any write for it, and counts
+        against O(max_failures) like any other failure.
+    type: str
+    choices: [cold, live, auto]
+  allow_cold_for_running:
+    description:
+      - With V(auto), cold-migrate an ACTIVE server that cannot move live instead of failing it (see
+        M(novaops.migration.server_migrate)). Contradicts V(live).
+    type: bool
+    default: false
   force:
     description:
       - Bypass the scheduler's checks of the named destination, for every item that has a C(host) (see
@@ -151,7 +176,8 @@ RETURN = r'''
 results:
   description:
     - One entry per server attempted, in order. Each has the keys M(novaops.migration.server_migrate) returns
-      (C(action), C(msg), C(changed), C(server_before), C(server), C(migration), C(elapsed)) or fails with
+      (C(action), C(mode), C(mode_reason), C(live_blockers), C(msg), C(changed), C(server_before), C(server),
+      C(migration), C(elapsed)) or fails with
       (then also C(http_status), C(error_type), C(fault), C(migration_status) where known), plus the keys below.
   returned: always
   type: list
@@ -199,6 +225,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import migration
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.controller_watch import ControllerWatch
+from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import STRATEGIES
 from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import TRANSIENT_HTTP_STATUSES
 
@@ -206,24 +233,38 @@ ITEM_SPEC = dict(
     server=dict(type='str', required=True),
     host=dict(type='str'),
     source_host=dict(type='str'),
-    live_migration=dict(type='bool', default=False),
+    live_migration=dict(type='bool'),
+    strategy=dict(type='str', choices=list(STRATEGIES)),
+    allow_cold_for_running=dict(type='bool'),
     force=dict(type='bool'),
     block_migration=dict(type='str', choices=['auto', 'true', 'false']),
 )
 
 
 def item_params(item, defaults):
-    """server_migrate options of one item: the item's own, then the sequence-wide ones where they apply."""
-    live = bool(item.get('live_migration'))
+    """server_migrate options of one item: the item's own, then the sequence-wide ones where they apply.
+
+    Raises ValidationError for options of the item that contradict each other (before any request). The
+    sequence-wide allow_cold_for_running applies to the items that move with strategy auto only.
+    """
+    own_strategy, own_live = item.get('strategy'), item.get('live_migration')
+    own_allow = item.get('allow_cold_for_running')
+    val.check_strategy_options(own_strategy, live_migration=own_live, allow_cold_for_running=bool(own_allow),
+                               default=None)
+    strategy = own_strategy or (defaults.get('strategy') if own_live is None else None)
+    allow_cold = own_allow if own_allow is not None else bool(defaults.get('allow_cold_for_running')) and strategy == 'auto'
+    # With a strategy the mode is chosen when the server is read; it may move live until then.
+    live = strategy != 'cold' if strategy else bool(own_live)
     force = item.get('force')
     if force is None:
         force = bool(defaults['force'] and item.get('host'))
     block = item.get('block_migration')
     if block is None and live:
         block = defaults['block_migration']
-    return dict(server=item['server'], host=item.get('host'), source_host=item.get('source_host'), live_migration=live,
-                force=force, block_migration=block, confirm=defaults['confirm'], wait=True,
-                timeout=defaults['timeout'])
+    return dict(server=item['server'], host=item.get('host'), source_host=item.get('source_host'),
+                live_migration=live if not strategy else None, strategy=strategy,
+                allow_cold_for_running=bool(allow_cold), force=force, block_migration=block,
+                confirm=defaults['confirm'], wait=True, timeout=defaults['timeout'])
 
 
 def is_transient(result):
@@ -251,6 +292,8 @@ def stop_reason(index, started, now, failed_count, max_failures, time_budget, in
 class ServerMigrateSequenceModule(NovaOpsModule):
     argument_spec = dict(
         servers=dict(type='list', elements='dict', required=True, options=ITEM_SPEC),
+        strategy=dict(type='str', choices=list(STRATEGIES)),
+        allow_cold_for_running=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
         block_migration=dict(type='str', choices=['auto', 'true', 'false']),
         confirm=dict(type='bool', default=True),
@@ -275,14 +318,20 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         if p['timeout'] < 1:
             self.fail_json(msg='timeout must be at least 1 second per server, got %s: a migration that is given no time '
                                'to finish would be left half-done. Nothing was changed.' % p['timeout'])
-        requests = [item_params(item, p) for item in p['servers']]
-        for index, params in enumerate(requests):
+        val.check_strategy_options(p['strategy'], allow_cold_for_running=p['allow_cold_for_running'], default=None)
+        requests = []
+        for index, item in enumerate(p['servers']):
             try:
-                val.validate_migrate_options(params['live_migration'], params['host'], params['force'],
-                                             params['block_migration'], params['source_host'], server=params['server'])
+                params = item_params(item, p)
+                requests.append(params)
+                may_live = params['strategy'] != 'cold' if params['strategy'] else params['live_migration']
+                val.validate_migrate_options(may_live, params['host'], params['force'], params['block_migration'],
+                                             params['source_host'], server=params['server'])
             except val.ValidationError as exc:
-                self.fail_json(msg='servers[%d] (%s): %s Nothing was changed.' % (index, params['server'], exc.msg),
-                               results=[], pending=p['servers'], stopped=None, failed_count=0, elapsed=self.elapsed())
+                said = exc.msg if exc.msg.endswith('Nothing was changed.') else exc.msg + ' Nothing was changed.'
+                self.fail_json(msg='servers[%d] (%s): %s' % (index, item['server'], said),
+                               results=[], pending=p['servers'], stopped=None, failed_count=0, changed=False,
+                               elapsed=self.elapsed())
 
         watch = ControllerWatch() if p['stop_if_interrupted'] else None
         watermark = self._watermark() if requests else None

@@ -16,6 +16,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning.classif
     classify,
     options_with_defaults,
     server_entry,
+    specs_unseen_warnings,
 )
 from ansible_collections.novaops.migration.plugins.module_utils.planning.host_state import host_problems, normalize_host, source_down
 from ansible_collections.novaops.migration.plugins.module_utils.planning.plan_entries import plan_result, resume_entry
@@ -89,8 +90,9 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
             entries.append(server_entry(server, action=SKIP, reason='not selected by the server filter',
                                         source_host=host, destination=None, excluded=True))
             continue
-        action, reason = classify(server, opts)
-        entries.append(server_entry(server, action=action, reason=reason, source_host=host, destination=None))
+        action, reason, details = classify(server, opts)
+        entries.append(server_entry(server, action=action, reason=reason, source_host=host, destination=None,
+                                    **details))
 
     # Servers that left the host but whose migration is unfinished (VERIFY_RESIZE on the destination, ...).
     for server_id, record in sorted(unfinished.items()):
@@ -106,6 +108,7 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
         entries.append(resume_entry(server, record, host))
 
     warnings.extend(filter_warnings(opts['server_filter'], entries))
+    warnings.extend(specs_unseen_warnings(entries, opts))
     moving = [e for e in entries if e['action'] in (COLD, LIVE)]
     for entry in moving:
         entry['allowed_zone'] = entry.get('pinned_availability_zone')

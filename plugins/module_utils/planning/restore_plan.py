@@ -17,6 +17,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning.classif
     classify,
     options_with_defaults,
     server_entry,
+    specs_unseen_warnings,
 )
 from ansible_collections.novaops.migration.plugins.module_utils.planning.host_state import host_problems, normalize_host
 from ansible_collections.novaops.migration.plugins.module_utils.planning.marker import service_ownership
@@ -74,9 +75,10 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
         an evacuation marker), because the restore re-enables it before moving anything back; a host someone else
         disabled stays disabled and cannot receive servers.
     """
-    # Unset live_migrate_active: each server goes back the way it left, so a server that was live-migrated away
-    # is not rebooted on its way home.
-    as_left = (options or {}).get('live_migrate_active') is None
+    # Neither strategy nor live_migrate_active: each server goes back the way it left, so a server that was
+    # live-migrated away is not rebooted on its way home.
+    given = options or {}
+    as_left = given.get('live_migrate_active') is None and not given.get('strategy')
     opts = options_with_defaults(options)
     resources = opts['capacity_resources']
     errors, warnings, notes = [], [], []
@@ -122,21 +124,31 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
                                         source_host=server.get('host'), excluded=True, **extra))
             continue
         if as_left:
+            # As it left: one that left live goes back as auto would move it (live while running, cold when stopped
+            # since), one that left cold goes back cold.
             went_live = left_live(item)
-            action, reason = classify(server, dict(opts, live_migrate_active=went_live))
-            extra['mode_reason'] = 'as it left' if (action == LIVE) == went_live else 'it left %s' % (
-                'live' if went_live else 'cold')
+            action, reason, details = classify(server, dict(opts, strategy='auto' if went_live else 'cold'))
+            if action != SKIP:
+                if (action == LIVE) == went_live:
+                    details['mode_reason'] = 'as it left' + (', cold fallback' if details.get('fallback') else '')
+                elif status == 'SHUTOFF':
+                    details['mode_reason'] = 'it left live'
         else:
-            action, reason = classify(server, opts)
-            extra['mode_reason'] = 'live_migrate_active=%s' % ('true' if opts['live_migrate_active'] else 'false')
+            action, reason, details = classify(server, opts)
+            if action != SKIP and not given.get('strategy'):
+                details['mode_reason'] = 'live_migrate_active=%s' % ('true' if opts['live_migrate_active'] else 'false')
         if action == COLD and not opts['cold_target_supported']:
             action, reason = SKIP, ('a cold migration back to a named host needs compute API microversion 2.56 and '
-                                    'the cloud supports %s at most; move it by hand or enable live migration'
+                                    'the cloud supports %s at most; move it by hand or use strategy live or auto'
                                     % (opts.get('max_microversion') or 'less'))
+            details = dict((k, v) for k, v in details.items() if k == 'live_blockers')
+        extra.update(details)
         if server.get('host') != recorded and action != SKIP:
             reason += '; it moved since the evacuation (now on %s, evacuated to %s)' % (server.get('host'), recorded)
         entries.append(server_entry(server, action=action, reason=reason, source_host=server.get('host'), **extra))
 
+    if not as_left:
+        warnings.extend(specs_unseen_warnings(entries, opts))
     moving = [e for e in entries if e['action'] in (COLD, LIVE)]
     capacity = {'checked': bool(opts['capacity_check']), 'resources': resources}
     if moving:

@@ -44,6 +44,10 @@ def server_document(body, pinned_known=True):
             'swap': flavor.get('swap'),
         },
     }
+    # Shown from microversion 2.47 to those the flavor-extra-specs policy lets read them (admin by default); absent
+    # otherwise, which the planner reports instead of claiming that nothing blocks a live migration.
+    if isinstance(flavor.get('extra_specs'), dict):
+        doc['flavor']['extra_specs'] = dict(flavor['extra_specs'])
     if pinned_known:
         doc['pinned_availability_zone'] = view.pinned_availability_zone
     return doc

@@ -33,7 +33,8 @@ def server(name, status='ACTIVE', *, on='compute-1', vcpus=2, ram=4096, disk=20,
     doc = {
         'id': 'id-' + name, 'name': name, 'status': status, 'host': on, 'task_state': task, 'locked': locked,
         'availability_zone': az, 'project_id': 'p1', 'metadata': extra.pop('metadata', {}),
-        'flavor': {'vcpus': vcpus, 'ram': ram, 'disk': disk, 'ephemeral': 0, 'swap': 0},
+        'flavor': {'vcpus': vcpus, 'ram': ram, 'disk': disk, 'ephemeral': 0, 'swap': 0,
+                   'extra_specs': extra.pop('extra_specs', {})},
         'pinned_availability_zone': pinned,
     }
     doc.update(extra)
@@ -109,8 +110,8 @@ def test_classification_default_cold():
     assert set(skipped) == {'err', 'shelved', 'locked', 'paused', 'susp'}
     assert 'ERROR' in skipped['err']
     assert 'locked' in skipped['locked']
-    assert 'live migration' in skipped['paused']
-    assert plan['actions'][0]['plan_line'] == '[1/2] active: compute-1 -> scheduler (cold, ACTIVE)'
+    assert 'use strategy live or auto' in skipped['paused']
+    assert plan['actions'][0]['plan_line'] == '[1/2] active: compute-1 -> scheduler (cold, ACTIVE; strategy cold)'
 
 
 def test_classification_live_and_overrides():

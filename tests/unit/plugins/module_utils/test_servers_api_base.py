@@ -62,12 +62,15 @@ def nova_server(sid, name, **kw):
 def test_view_from_api_maps_extended_attributes():
     view = srv.view_from_api(nova_server(UUID1, 'web', status='verify_resize', pinned_availability_zone='nova',
                                          fault={'message': 'No valid host', 'code': 500},
-                                         flavor={'vcpus': 2, 'ram': 512, 'disk': 1, 'original_name': 'm1', 'extra_specs': {}}))
+                                         flavor={'vcpus': 2, 'ram': 512, 'disk': 1, 'original_name': 'm1',
+                                                 'extra_specs': {'resources:VGPU': '1'}}))
     assert view.status == 'VERIFY_RESIZE'
     assert view.host == 'compute-1' and view.project_id == 'p1' and view.power_state == 1
     assert view.pinned_availability_zone == 'nova'
     assert view.fault == 'No valid host'
-    assert view.flavor == {'vcpus': 2, 'ram': 512, 'disk': 1, 'original_name': 'm1'}
+    # The extra specs stay: they tell whether the server can move live.
+    assert view.flavor == {'vcpus': 2, 'ram': 512, 'disk': 1, 'original_name': 'm1',
+                           'extra_specs': {'resources:VGPU': '1'}}
     with pytest.raises(dataclasses.FrozenInstanceError):
         view.host = 'x'  # frozen
 

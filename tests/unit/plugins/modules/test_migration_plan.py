@@ -336,8 +336,8 @@ def test_restore_finds_the_servers_on_their_destinations_and_plans_the_way_back(
     ]
     half, cache, db, web = plan['actions']
     assert half['resume'] == 'confirm' and half['migration']['id'] == records['half']['id']
-    assert cache['reason'] == ('status ACTIVE: cold migration; it moved since the evacuation (now on compute-10, '
-                               'evacuated to compute-2)')
+    assert cache['reason'] == ('status ACTIVE: cold migration (strategy cold; the server is stopped and restarted); '
+                               'it moved since the evacuation (now on compute-10, evacuated to compute-2)')
     assert [e['request'] for e in (cache, db, web)] == [
         {'server': CACHE_B, 'host': 'compute-1', 'source_host': 'compute-10', 'live_migration': False},
         {'server': DB_B, 'host': 'compute-1', 'source_host': 'compute-3', 'live_migration': True},
