@@ -56,6 +56,19 @@ def test_migrate_to_host_then_revert(mock_cloud, admin_conn, name, final_status,
     assert _latest_migration(admin_conn, server).status == "reverted"
 
 
+def test_a_stopped_server_is_stopped_again_after_its_revert(mock_cloud, admin_conn):
+    # Nova's finish_revert_resize leaves the server resized while it stops the guest again (powering-off)
+    server = find_server(admin_conn, "web-2")
+    admin_conn.compute.migrate_server(server, host="compute-3")
+    wait_status(admin_conn, server, "VERIFY_RESIZE")
+    after = len(mock_cloud.history(server.id))
+    admin_conn.compute.revert_server_resize(server)
+    wait_status(admin_conn, server, "SHUTOFF")
+    assert mock_cloud.history(server.id)[after:] == [
+        ("REVERT_RESIZE", "resize_reverting", "reverting"), ("REVERT_RESIZE", "resize_reverting", "reverted"),
+        ("VERIFY_RESIZE", "powering-off", "reverted"), ("SHUTOFF", None, "reverted")]
+
+
 def test_intermediate_states_follow_nova(mock_cloud, admin_conn):
     """RESIZE throughout; no record until the conductor creates it; the host switches (and the guest is off) from
     post-migrating on."""

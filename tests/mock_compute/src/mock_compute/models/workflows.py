@@ -259,15 +259,18 @@ class RevertResize(Workflow):
             if server.old_flavor is not None:
                 server.flavor = server.old_flavor
             old_vm_state = server.old_vm_state or vm.ACTIVE
-            server.vm_state = old_vm_state
-            server.power_state = vm.SHUTDOWN if old_vm_state == vm.STOPPED else vm.RUNNING
-            server.task_state = None
             server.old_flavor = None
             server.old_vm_state = None
             self.event("compute_finish_revert_resize", host=migration.source_compute)
             if old_vm_state == vm.STOPPED:
-                # Nova stops the reverted guest again on the source
+                # the guest stays off and Nova stops the server again: still resized while powering-off
+                server.power_state, server.task_state = vm.SHUTDOWN, vm.POWERING_OFF
+                self.touch()
+                yield 0.05
+                server.vm_state, server.task_state = vm.STOPPED, None
                 self.event("compute_stop_instance", host=migration.source_compute)
+            else:
+                server.vm_state, server.power_state, server.task_state = old_vm_state, vm.RUNNING, None
             self.touch()
         except MigrationFailure as exc:
             self.set_status("error")
