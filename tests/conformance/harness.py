@@ -105,7 +105,7 @@ class Backend:
 
     # ids -------------------------------------------------------------------------------------------------------
     def learn(self):
-        """Name every server, service and hypervisor id of this backend (they differ between the two)."""
+        """Name every server, server group, service and hypervisor id of this backend (they differ between the two)."""
         self.names.learn(UNKNOWN_UUID, "unknown")
         servers = self.call("GET", "/servers/detail?all_tenants=1", mv="2.1").body["servers"]
         for server in servers:
@@ -115,6 +115,8 @@ class Backend:
                 self.names.learn(service["id"], "service:%s/%s" % (service["host"], service["binary"]), kind="service")
             for hyp in self.call("GET", "/os-hypervisors", mv=mv).body["hypervisors"]:
                 self.names.learn(hyp["id"], "hypervisor:" + hyp["hypervisor_hostname"], kind="hypervisor")
+        for group in self.call("GET", "/os-server-groups?all_projects=True", mv="2.64").body["server_groups"]:
+            self.names.learn(group["id"], "server-group:" + group["name"])
         providers = self.call("GET", "/resource_providers", service="placement", mv="1.14").body
         for provider in providers["resource_providers"]:
             self.names.learn(provider["uuid"], "hypervisor:" + provider["name"])
