@@ -48,10 +48,9 @@ def live_blockers(flavor):
                        % specs['accel:device_profile'])
     if _true(specs.get('hw:mem_encryption')):
         reasons.append('its flavor asks for encrypted memory (hw:mem_encryption), which Nova does not live-migrate')
-    # vTPM servers live-migrate only when their secret is not the user's alone (hw:tpm_secret_security host or
-    # deployment, 2025.1 and later)
-    has_vtpm = specs.get('hw:tpm_version') or specs.get('hw:tpm_model')
-    if has_vtpm and specs.get('hw:tpm_secret_security') not in ('host', 'deployment'):
-        reasons.append('its flavor gives it a vTPM whose secret only the owner holds (hw:tpm_version without '
-                       'hw:tpm_secret_security host or deployment)')
+    # Nova's API refuses to live-migrate a vTPM server (hw:tpm_version) unless the host holds its secret
+    # (hw:tpm_secret_security host, 2026.1 and later); any other mode, or none, means the user's secret
+    if specs.get('hw:tpm_version') and specs.get('hw:tpm_secret_security') != 'host':
+        reasons.append('its flavor gives it a vTPM whose secret the host does not hold (hw:tpm_version without '
+                       'hw:tpm_secret_security=host)')
     return reasons

@@ -98,6 +98,7 @@ def test_options_that_fit(kwargs):
     ({'accel:device_profile': 'fpga'}, 'accelerators'),
     ({'hw:mem_encryption': 'True'}, 'encrypted memory'),
     ({'hw:tpm_version': '2.0', 'hw:tpm_model': 'tpm-crb'}, 'vTPM'),
+    ({'hw:tpm_version': '2.0', 'hw:tpm_secret_security': 'deployment'}, 'vTPM'),
 ])
 def test_live_blockers(specs, words):
     reasons = live_blockers({'original_name': 'f', 'extra_specs': specs})
@@ -108,6 +109,7 @@ def test_live_blockers(specs, words):
     None, {}, {'extra_specs': None}, {'extra_specs': {}}, {'extra_specs': {'resources:VGPU': '0'}},
     {'extra_specs': {'hw:cpu_policy': 'dedicated', 'hw:mem_encryption': 'false'}},
     {'extra_specs': {'hw:tpm_version': '2.0', 'hw:tpm_secret_security': 'host'}},
+    {'extra_specs': {'hw:tpm_model': 'tpm-crb'}},          # no vTPM without a version
     {'extra_specs': {'resources:VGPU': 'many'}},
 ])
 def test_nothing_claimed_without_evidence(flavor):
