@@ -49,7 +49,8 @@ def live_blockers(flavor):
     if _true(specs.get('hw:mem_encryption')):
         reasons.append('its flavor asks for encrypted memory (hw:mem_encryption), which Nova does not live-migrate')
     # Nova's API refuses to live-migrate a vTPM server (hw:tpm_version) unless the host holds its secret
-    # (hw:tpm_secret_security host, 2026.1 and later); any other mode, or none, means the user's secret
+    # (hw:tpm_secret_security host, in releases that live-migrate vTPMs at all); any other mode, or none, is the
+    # user's secret
     if specs.get('hw:tpm_version') and specs.get('hw:tpm_secret_security') != 'host':
         reasons.append('its flavor gives it a vTPM whose secret the host does not hold (hw:tpm_version without '
                        'hw:tpm_secret_security=host)')
