@@ -110,9 +110,8 @@ def test_placement_holds_both_hosts_until_confirm(mock_cloud, admin_conn):
                                                       headers={"X-Auth-Token": mock_cloud.token()})
         return body["usages"]["VCPU"]
 
-    before = vcpu_usage("compute-1")
+    before, dest_before = vcpu_usage("compute-1"), vcpu_usage("compute-4")
     admin_conn.compute.migrate_server(server, host="compute-4")
-    dest_before = vcpu_usage("compute-4")
     wait_status(admin_conn, server, "VERIFY_RESIZE")
     assert vcpu_usage("compute-1") == before                 # source still held by the migration
     assert vcpu_usage("compute-4") == dest_before + 1        # destination claimed by the server

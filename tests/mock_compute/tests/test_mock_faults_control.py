@@ -54,8 +54,9 @@ def test_no_valid_host(mock_cloud, admin_conn):
         server = find_server(admin_conn, name)
         admin_conn.compute.migrate_server(server)
         wait_for(lambda s=server: _newest_status(mock_cloud, s.id) == "error")
-        assert _server(mock_cloud, server.id)["fault"]["message"] == (
-            "No valid host was found. There are not enough hosts available.")
+        # the record fails first; the conductor then resets the server and records the fault
+        fault = wait_for(lambda s=server: _server(mock_cloud, s.id)["fault"])
+        assert fault["message"] == "No valid host was found. There are not enough hosts available."
         assert wait_status(admin_conn, server, "ACTIVE").compute_host == server.compute_host
     server = find_server(admin_conn, "web-1")
     admin_conn.compute.migrate_server(server)                          # faults used up: works again
