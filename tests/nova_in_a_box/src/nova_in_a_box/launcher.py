@@ -101,8 +101,11 @@ def _read(path):
         return ""
 
 
-def start(python, args=(), timeout=120.0, workdir=None):
-    """Start ``python -m nova_in_a_box serve``; return once it printed its URL, or raise HarnessError."""
+def start(python, args=(), timeout=300.0, workdir=None):
+    """Start ``python -m nova_in_a_box serve``; return once it printed its URL, or raise HarnessError.
+
+    It is ready in 3-8 s on a quiet machine; the default ``timeout`` leaves room for a CI machine running several
+    of them beside other suites (about 50 s each was measured at a load average of 20)."""
     if not python:
         raise HarnessError("no Python with Nova: run `make nova-venv` (it creates .venv-nova)")
     workdir = workdir or tempfile.mkdtemp(prefix="niab-launch-")
