@@ -63,8 +63,7 @@ class UnexpectedMigrationError(ComputeError):
     """Below 2.34 a server group violation reaches the API as the conductor's MigrationError, which it does not
     expect: webob's 500 names the class."""
 
-    msg_fmt = ("Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log "
-               "if possible.\n<class 'nova.exception.MigrationError'>")
+    msg_fmt = "Unexpected API Error. Please contact the administrator\n<class 'nova.exception.MigrationError'>"
     code = 500
 
 
