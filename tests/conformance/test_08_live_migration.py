@@ -6,8 +6,9 @@ import pytest
 from conformance.scenarios import settled, watch
 
 SERVER_MV = "2.96"
-# long enough for a poller to find both migrations in "running" before acting on them
-SLOW_MOCK, SLOW_NOVA = 12.0, 12.0
+# long enough that both migrations are still running when the in-progress API is probed, also on a busy machine
+# where the two reach "running" many seconds apart; force complete and abort end them at once
+SLOW_MOCK, SLOW_NOVA = 60.0, 60.0
 
 
 def _live(server, body, mv, cloud="mock-admin"):
