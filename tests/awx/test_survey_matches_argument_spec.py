@@ -43,6 +43,8 @@ NOT_ASKED = {
                 "write another name into the marker and the report",
     "progress_interval": "the default (a progress line about every 30 s) suits a job's output; set "
                          "host_evacuation_progress_interval in the template's Variables to change it",
+    "live": "the old spelling of strategy (true is auto, false is cold), kept for existing command lines; a survey "
+            "sends every answer, and an answer for both would make the play refuse to start",
 }
 # Words Ansible could not attach to a key (an unquoted -e cut at a space); the play reads them to refuse them.
 LEFTOVER = "_raw_params"

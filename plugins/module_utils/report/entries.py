@@ -33,6 +33,12 @@ def mode(item):
     return 'live' if item.get('live') else 'cold'
 
 
+def mode_and_why(item):
+    """``live`` or ``cold``, with the plan's reason for it in parentheses when it has one: ``live (strategy auto)``."""
+    why = item.get('mode_reason')
+    return '%s (%s)' % (mode(item), why) if why else mode(item)
+
+
 def plural(count, word):
     return '%d %s%s' % (count, word, '' if count == 1 else 's')
 
@@ -47,6 +53,8 @@ def brief(entry, **extra):
         'live': bool(entry.get('live')),
         'mode': mode(entry) if entry.get('action') in MOVING else None,
         'mode_reason': entry.get('mode_reason'),
+        'fallback': entry.get('fallback'),
+        'live_blockers': entry.get('live_blockers'),
         'status_before': entry.get('status'),
         'original_host': entry.get('source_host') if entry.get('source_host') else entry.get('host'),
         'planned_destination': entry.get('destination'),
@@ -93,6 +101,8 @@ def migration_record(result, server, started, finished):
         'live': bool(server.get('live')),
         'mode': mode(server),
         'mode_reason': server.get('mode_reason'),
+        'fallback': server.get('fallback'),
+        'live_blockers': server.get('live_blockers'),
         'status_before': server.get('status'),
         'original_host': server.get('source_host'),
         'planned_destination': server.get('destination'),
@@ -122,7 +132,7 @@ def migration_record(result, server, started, finished):
             'reason': reason,
         })
         entry['progress'] = '%sFAILED, now on %s in %s (%s, %.1f s): %s' % (
-            prefix, after.get('host') or '?', after.get('status') or '?', entry['mode'], seconds, entry['reason'])
+            prefix, after.get('host') or '?', after.get('status') or '?', mode_and_why(server), seconds, entry['reason'])
         return entry
     nothing = result.get('action') == 'none'
     entry.update({
@@ -135,7 +145,7 @@ def migration_record(result, server, started, finished):
         suffix += ', resumed: %s' % server.get('resume')
     if nothing:
         suffix += ', already moved, nothing done'
-    entry['progress'] = '%s%s (%s, %.1f s)%s' % (prefix, after.get('host'), entry['mode'], seconds, suffix)
+    entry['progress'] = '%s%s (%s, %.1f s)%s' % (prefix, after.get('host'), mode_and_why(server), seconds, suffix)
     return entry
 
 

@@ -73,11 +73,12 @@ def test_summary_lines_say_live_or_cold_and_name_the_server_with_its_id():
     report = report_build.build_report(results, plan, after=evacuation_plan.plan_evacuation('compute-1', HOSTS, []),
                                        context={'host': 'compute-1'})
     lines = '\n'.join(report['summary'])
-    assert 'web-1 (id-web-1): compute-1 -> compute-2, live' in lines
-    assert 'web-2 (id-web-2): compute-1 -> compute-2, cold' in lines
+    # Each line says the mode and why (live_migrate_active=true is the old spelling of strategy auto).
+    assert 'web-1 (id-web-1): compute-1 -> compute-2, live (strategy auto)' in lines
+    assert 'web-2 (id-web-2): compute-1 -> compute-2, cold (not running)' in lines
     assert '1 live, 1 cold' in report['summary'][0]
-    assert [e['progress'] for e in results] == ['[1/2] web-1: compute-1 -> compute-2 (live, 1.0 s)',
-                                                '[2/2] web-2: compute-1 -> compute-2 (cold, 1.0 s)']
+    assert [e['progress'] for e in results] == ['[1/2] web-1: compute-1 -> compute-2 (live (strategy auto), 1.0 s)',
+                                                '[2/2] web-2: compute-1 -> compute-2 (cold (not running), 1.0 s)']
 
 
 def test_a_failure_reason_does_not_claim_the_run_changed_nothing():
