@@ -1,16 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, novaops.migration contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What a server group allows a moving member: the hosts it may not go to, the host it must go to, and the order.
+"""What a server group allows a moving member: the hosts it may not go to, the hosts it must go to, and the order.
 
-Nova's scheduler filters read a group's hosts as the hosts of its *other* members. ``anti-affinity`` refuses a host
-that already holds ``max_server_per_host`` of them (1 unless the 2.64 rule says otherwise); ``affinity`` accepts
-only a host that holds one of them, so members that all sit on the host being emptied cannot follow each other to
-a new host through the scheduler: they need one common target, and the first of them a move that bypasses the
-scheduler. The soft policies only weigh hosts and never refuse one. Nova checks none of this again after the
-scheduler picked a host (there is no late affinity check for moves), so a named target and the order of moves are
-the planner's to get right. ``groups`` are as ``GET /os-server-groups?all_projects=True`` shows them from 2.64:
-dicts with ``id``, ``name``, ``policy``, ``rules`` and ``members``.
+Nova's scheduler filters and the destination compute's late check read a group differently:
+
+- ``anti-affinity``: both refuse a host that already holds ``max_server_per_host`` other members (1 unless the 2.64
+  rule says otherwise).
+- ``affinity``: the scheduler accepts only a host that holds a member, the moving server itself included; as a move
+  never stays on its source, a member whose group has no member on another host cannot be moved through the
+  scheduler at all, not even alone, with a named host or a cold migration. Only a forced live migration (below
+  microversion 2.68) skips the scheduler, and then the destination's late check (other members only) lets a lone
+  member through but sends a member with peers on the source to ERROR.
+- The soft policies only weigh hosts and never refuse one.
+
+Nothing is checked again after the scheduler picked a host for a non-forced move, so a named target and the order
+of moves are the planner's to get right. ``groups`` are as ``GET /os-server-groups?all_projects=True`` shows them:
+dicts with ``id``, ``name``, ``policy`` (``policies`` before 2.64), ``rules`` and ``members``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -46,7 +52,8 @@ def constraints(server_id, source, groups, host_of):
 
     ``host_of`` maps server ids to their current hosts. The result has ``group`` (name), ``group_id``, ``policy``,
     ``forbidden`` (hosts the scheduler will refuse), ``required`` (the hosts it will accept, or None for any),
-    ``peers_on_source`` (other members leaving the same host), ``needs_common_target`` and ``warnings``.
+    ``peers_on_source`` (other members on the same host), ``blocked`` (why no move through the scheduler can
+    succeed, or None) and ``warnings``.
     """
     group = group_of(server_id, groups)
     if group is None:
@@ -57,7 +64,7 @@ def constraints(server_id, source, groups, host_of):
     result = {
         'group': group.get('name'), 'group_id': group.get('id'), 'policy': policy, 'forbidden': [],
         'required': None, 'peers_on_source': sorted(m for m in peers if host_of.get(m) == source),
-        'needs_common_target': False, 'warnings': [],
+        'blocked': None, 'warnings': [],
     }
     label = "server group '%s' (%s)" % (group.get('name') or group.get('id'), policy)
     if policy == ANTI_AFFINITY:
@@ -73,8 +80,15 @@ def constraints(server_id, source, groups, host_of):
                                       % (label, ', '.join(elsewhere)))
         if elsewhere:
             result['required'] = elsewhere
-        elif result['peers_on_source']:
-            result['needs_common_target'] = True
+        else:
+            result['required'] = []
+            result['blocked'] = (
+                '%s: Nova only accepts a host that already holds a member, and every member is on %s, so the '
+                'scheduler refuses any move of it (named host or not)%s' % (
+                    label, source,
+                    '; a forced live migration would send it to ERROR, its peers %s being on %s'
+                    % (', '.join(result['peers_on_source']), source) if result['peers_on_source']
+                    else '; only a forced live migration (below microversion 2.68) can move this lone member'))
     elif policy in SOFT:
         if peer_hosts:
             preference = ('the hosts of the other members' if policy == SOFT_AFFINITY
@@ -102,9 +116,11 @@ def target_refusal(constraint, target, force=False):
     if target in constraint['forbidden']:
         return ('%s: %s already holds another member, so Nova would answer No valid host; choose another '
                 'target or set force to override the policy' % (label, target))
+    if constraint['blocked']:
+        return constraint['blocked']
     if constraint['required'] is not None and target not in constraint['required']:
-        return ('%s: the other members are on %s, and Nova only accepts one of those hosts; choose it or set force '
-                'to override the policy' % (label, ', '.join(constraint['required'])))
+        return ('%s: the other members are on %s, and Nova only accepts one of those hosts; choose it'
+                % (label, ', '.join(constraint['required'])))
     return None
 
 

@@ -40,14 +40,23 @@ def test_max_server_per_host_rule():
     assert sg.constraints('a1', 'compute1', groups, hosts)['forbidden'] == []
 
 
-def test_affinity_members_on_the_source_need_a_common_target():
+def test_affinity_members_all_on_the_source_cannot_move():
+    # Nova's affinity filter counts the moving server's own host, and a move never stays on its source
     c = sg.constraints('f1', 'compute1', GROUPS, HOSTS)
-    assert c['needs_common_target'] and c['peers_on_source'] == ['f2'] and c['required'] is None
+    assert c['peers_on_source'] == ['f2'] and c['required'] == []
+    assert 'refuses any move' in c['blocked'] and 'would send it to ERROR' in c['blocked']
+    assert sg.target_refusal(c, 'compute2') == c['blocked']
+
+
+def test_a_lone_affinity_member_can_only_be_forced():
+    c = sg.constraints('solo', 'compute1', [group('alone', 'affinity', ['solo'])], {'solo': 'compute1'})
+    assert 'only a forced live migration' in c['blocked']
+    assert sg.target_refusal(c, 'compute2', force=True) is None
 
 
 def test_affinity_member_must_join_its_peers():
     c = sg.constraints('g1', 'compute1', GROUPS, HOSTS)       # legacy 'policies' shape
-    assert c['required'] == ['compute2'] and not c['needs_common_target']
+    assert c['required'] == ['compute2'] and c['blocked'] is None
     assert 'only accepts one of those hosts' in sg.target_refusal(c, 'compute4')
     assert sg.target_refusal(c, 'compute2') is None
 
