@@ -165,8 +165,9 @@ action:
   sample: migrate
 mode:
   description:
-    - The kind of migration, V(cold) or V(live), the module started (or would start in check mode), or null when it
-      started none (O(strategy) chooses only when a migration is to start).
+    - The kind of migration, V(cold) or V(live). Without O(strategy), the kind O(live_migration) asks for. With
+      O(strategy), the kind it chose for the migration the module started (or would start in check mode), or null
+      when no migration was to start (the server had left, or a migration in progress was waited for or confirmed).
   returned: always
   type: str
   sample: live
