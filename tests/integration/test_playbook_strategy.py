@@ -1,6 +1,6 @@
-"""The evacuate_host playbook with -e strategy: each server moves the way that keeps it running where it can.
+"""The evacuate_host playbook with -e migration_strategy: each server moves the way that keeps it running where it can.
 
-On the demo topology compute-1 holds web-1 and db-1 (ACTIVE) and web-2 (SHUTOFF): with -e strategy=auto the running
+On the demo topology compute-1 holds web-1 and db-1 (ACTIVE) and web-2 (SHUTOFF): with -e migration_strategy=auto the running
 ones move live and the stopped one cold, each line of the plan, the progress and the summary says which mode and why,
 and a rerun changes nothing. A second mock adds servers whose flavors' extra specs keep them from moving live (a PCI
 device, a vGPU): auto leaves them on the host with that reason, and -e allow_cold_for_running=true moves the running
@@ -70,7 +70,7 @@ def test_auto_moves_running_servers_live_and_stopped_ones_cold_and_a_rerun_chang
     demo.reset()
     demo.reset_counters()
     path = tmp_path / "evacuation-compute-1.json"
-    first = run(tmp_path / "first", demo, "-e", "strategy=auto", "-e", "report=%s" % path)
+    first = run(tmp_path / "first", demo, "-e", "migration_strategy=auto", "-e", "report=%s" % path)
     assert first.returncode == 0, first.output[-4000:]
     report = report_of(path)
     assert report["result"] == "complete" and report["host_empty"] is True, report["summary"]
@@ -94,7 +94,7 @@ def test_auto_moves_running_servers_live_and_stopped_ones_cold_and_a_rerun_chang
 
     hosts = dict((name, host_of(demo, name)) for name in moved)
     demo.reset_counters()
-    again = run(tmp_path / "again", demo, "-e", "strategy=auto", "-e", "report=%s" % path)
+    again = run(tmp_path / "again", demo, "-e", "migration_strategy=auto", "-e", "report=%s" % path)
     assert again.returncode == 0, again.output[-4000:]
     assert demo.counters()["by_route"].get(ACTION, 0) == 0
     # Only the run's own marker on the already disabled host is written again.
@@ -109,7 +109,7 @@ def test_auto_leaves_servers_that_cannot_move_live_with_the_reason(tmp_path, spe
     special.reset()
     special.reset_counters()
     # Check mode: the plan says why each one stays, and require_empty stops the run before any change.
-    checked = run(tmp_path / "check", special, "-e", "strategy=auto", "--check")
+    checked = run(tmp_path / "check", special, "-e", "migration_strategy=auto", "--check")
     assert checked.returncode != 0
     assert "compute-1 would still hold 2 server(s)" in checked.output
     assert ("skip pci-1 (ACTIVE): status ACTIVE but it cannot move live (its flavor asks for PCI passthrough devices "
@@ -119,7 +119,7 @@ def test_auto_leaves_servers_that_cannot_move_live_with_the_reason(tmp_path, spe
 
     # allow_cold_for_running moves the running one cold; the paused one can move neither way and stays.
     path = tmp_path / "evacuation-compute-1.json"
-    moved = run(tmp_path / "run", special, "-e", "strategy=auto", "-e", "allow_cold_for_running=true",
+    moved = run(tmp_path / "run", special, "-e", "migration_strategy=auto", "-e", "allow_cold_for_running=true",
                 "-e", "require_empty=false", "-e", "report=%s" % path)
     assert moved.returncode == 0, moved.output[-4000:]
     report = report_of(path)
@@ -149,13 +149,13 @@ def test_auto_leaves_servers_that_cannot_move_live_with_the_reason(tmp_path, spe
 
 
 @pytest.mark.parametrize("args, words", [
-    (["-e", "strategy=auto", "-e", "live=true"],
-     "-e strategy=auto and -e live=true are both given, but -e live is the old spelling of -e strategy"),
-    (["-e", "strategy=warm"], "-e strategy=warm: expected one of cold, live, auto"),
-    (["-e", "strategy=cold", "-e", "fallback=cold"],
-     "-e fallback=cold has no effect with -e strategy=cold (nothing moves live): drop -e fallback"),
-    (["-e", "strategy=live", "-e", "allow_cold_for_running=true"],
-     "drop -e allow_cold_for_running or use -e strategy=auto"),
+    (["-e", "migration_strategy=auto", "-e", "live=true"],
+     "-e migration_strategy=auto and -e live=true are both given, but -e live is the old spelling of -e migration_strategy"),
+    (["-e", "migration_strategy=warm"], "-e migration_strategy=warm: expected one of cold, live, auto"),
+    (["-e", "migration_strategy=cold", "-e", "fallback=cold"],
+     "-e fallback=cold has no effect with -e migration_strategy=cold (nothing moves live): drop -e fallback"),
+    (["-e", "migration_strategy=live", "-e", "allow_cold_for_running=true"],
+     "drop -e allow_cold_for_running or use -e migration_strategy=auto"),
 ])
 def test_contradicting_extra_vars_are_refused_before_any_change(tmp_path, demo, args, words):
     demo.reset()
