@@ -59,7 +59,7 @@ $(NOVA_STAMP): tests/nova_in_a_box/requirements.txt tests/nova_in_a_box/pyprojec
 	$(NOVA_VENV)/bin/nova-in-a-box check
 	touch $@
 
-# Rehearse a maintenance playbook against real Nova: serves until Ctrl-C; see docs/rehearsing-on-real-nova.md.
+# Rehearse a maintenance playbook against real Nova: serves until Ctrl-C; see docs/rehearsal.md.
 REHEARSAL_PORT ?= 8774
 REHEARSAL_CLOUDS ?= .cache/rehearsal/clouds.yaml
 rehearse: $(STAMP) $(NOVA_STAMP)
