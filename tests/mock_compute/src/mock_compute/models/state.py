@@ -149,16 +149,6 @@ class CloudState:
         self.migrations_by_uuid[migration.uuid] = migration
         self.migrations_by_instance.setdefault(migration.instance_uuid, []).append(migration)
 
-    def discard_migration(self, migration):
-        """Forget a migration that never really started (synchronous pre-check failure)."""
-        self.migrations.pop(migration.id, None)
-        self.migrations_by_uuid.pop(migration.uuid, None)
-        records = self.migrations_by_instance.get(migration.instance_uuid, [])
-        if migration in records:
-            records.remove(migration)
-        if migration.id == self.next_migration_id - 1:
-            self.next_migration_id -= 1
-
     # instance actions ----------------------------------------------------------
     def new_action(self, server, action, actor, now):
         record = InstanceAction(action=action, instance_uuid=server.uuid, request_id=actor.request_id,
