@@ -55,3 +55,16 @@ def live_blockers(flavor):
         reasons.append('its flavor gives it a vTPM whose secret the host does not hold (hw:tpm_version without '
                        'hw:tpm_secret_security=host)')
     return reasons
+
+
+def cold_blockers(flavor):
+    """The reasons Nova's compute API would refuse a cold migration of a server of ``flavor`` ([] when none).
+
+    Nova refuses to move a server with accelerators at all: the migrate action answers HTTP 400 ("Feature not
+    supported with instances that have accelerators") as os-migrateLive does.
+    """
+    specs = (flavor or {}).get('extra_specs') or {}
+    if not isinstance(specs, dict) or not specs.get('accel:device_profile'):
+        return []
+    return ['its flavor asks for accelerators (accel:device_profile=%s), which Nova does not migrate, live or cold'
+            % specs['accel:device_profile']]

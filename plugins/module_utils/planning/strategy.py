@@ -15,6 +15,10 @@ PAUSED      skip     live; skip if it cannot move live      live; skip if it can
 SHUTOFF     cold     skip (nothing to keep running)         cold
 ==========  =======  =====================================  ==========================================
 
+Two things override the table: a flavor Nova moves neither live nor cold (``cold_blockers``: accelerators), and a
+server group that Nova's scheduler would refuse every move of (``group_blocked``: a hard-affinity group whose
+members are all on the source). Such a server is skipped with that reason, whatever the strategy.
+
 A live move carries ``fallback: cold`` when the user asked for it and the server could also move cold (ACTIVE):
 a live migration that fails is then followed by a cold one, at the cost of a reboot the user accepted.
 """
@@ -54,13 +58,20 @@ def conflicts(strategy, *, fallback='none', on_stall=None, allow_cold_for_runnin
     return problems
 
 
-def decide(status, strategy, *, blockers=(), allow_cold_for_running=False, fallback='none'):
+def decide(status, strategy, *, blockers=(), allow_cold_for_running=False, fallback='none', cold_blockers=(),
+           group_blocked=None):
     """``(action, reason, fallback)`` for a server in ``status`` (ACTIVE, PAUSED or SHUTOFF).
 
     ``action`` is ``cold``, ``live`` or ``skip``; ``fallback`` is ``cold`` or None; ``blockers`` are the reasons
-    the server cannot move live (see ``live_blockers``).
+    the server cannot move live (see ``live_blockers``), ``cold_blockers`` the reasons it cannot move cold either,
+    and ``group_blocked`` why its server group refuses every move (see ``server_groups.constraints``).
     """
     status = (status or '').upper()
+    if status in ('ACTIVE', 'PAUSED', 'SHUTOFF'):
+        if group_blocked:
+            return SKIP, 'status %s but %s' % (status, group_blocked), None
+        if cold_blockers:
+            return SKIP, 'status %s but it cannot be migrated (%s)' % (status, '; '.join(cold_blockers)), None
     cannot_live = '; '.join(blockers)
     if status == 'SHUTOFF':
         if strategy == LIVE:

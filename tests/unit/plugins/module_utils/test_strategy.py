@@ -4,7 +4,7 @@
 """The per-server strategy: the decision table, what blocks a live move, and options that contradict each other."""
 
 import pytest
-from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import live_blockers
+from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import cold_blockers, live_blockers
 from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import conflicts, decide
 
 PCI = ['its flavor asks for PCI passthrough devices (pci_passthrough:alias=a1:1)']
@@ -114,3 +114,37 @@ def test_live_blockers(specs, words):
 ])
 def test_nothing_claimed_without_evidence(flavor):
     assert live_blockers(flavor) == []
+
+
+ACCEL = {'original_name': 'fpga', 'extra_specs': {'accel:device_profile': 'fpga'}}
+
+
+@pytest.mark.parametrize(('status', 'strategy', 'allow_cold'), [
+    ('ACTIVE', 'cold', False), ('SHUTOFF', 'cold', False), ('SHUTOFF', 'auto', False),
+    ('ACTIVE', 'auto', True), ('ACTIVE', 'live', False), ('PAUSED', 'auto', False),
+])
+def test_accelerator_servers_move_neither_live_nor_cold(status, strategy, allow_cold):
+    # Nova's compute API refuses both migrate and os-migrateLive for a server with accelerators (HTTP 400).
+    action, reason, fallback = decide(status, strategy, blockers=live_blockers(ACCEL),
+                                      cold_blockers=cold_blockers(ACCEL), allow_cold_for_running=allow_cold,
+                                      fallback='cold')
+    assert (action, fallback) == ('skip', None), reason
+    assert 'accel:device_profile=fpga' in reason
+
+
+def test_cold_blockers_only_for_accelerators():
+    assert cold_blockers({'extra_specs': {'pci_passthrough:alias': 'a1:1', 'resources:VGPU': '1'}}) == []
+    assert cold_blockers(None) == []
+
+
+# A hard-affinity member whose whole group is on the source: Nova's scheduler refuses every move of it.
+GROUP_BLOCKED = "server group 'db' (affinity): every member is on compute-1"
+
+
+@pytest.mark.parametrize('status', ['ACTIVE', 'PAUSED', 'SHUTOFF'])
+@pytest.mark.parametrize('strategy', ['cold', 'live', 'auto'])
+def test_a_group_that_refuses_every_move_wins(status, strategy):
+    action, reason, fallback = decide(status, strategy, group_blocked=GROUP_BLOCKED, allow_cold_for_running=True,
+                                      fallback='cold')
+    assert (action, fallback) == ('skip', None)
+    assert GROUP_BLOCKED in reason and reason.startswith('status %s' % status)
