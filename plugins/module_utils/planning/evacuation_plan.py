@@ -18,6 +18,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning.classif
     server_entry,
     specs_unseen_warnings,
 )
+from ansible_collections.novaops.migration.plugins.module_utils.planning import group_plan
 from ansible_collections.novaops.migration.plugins.module_utils.planning.host_state import host_problems, normalize_host, source_down
 from ansible_collections.novaops.migration.plugins.module_utils.planning.plan_entries import plan_result, resume_entry
 from ansible_collections.novaops.migration.plugins.module_utils.planning.records import migration_brief, moved_since, unfinished_from
@@ -25,7 +26,8 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning.server_
 from ansible_collections.novaops.migration.plugins.module_utils.host_checks import similar_host_names
 
 
-def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=None, options=None, since=None):
+def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=None, options=None, since=None,
+                    groups=None, host_of=None):
     """Plan the evacuation of ``host``.
 
     :param host: exact name of the compute host to empty.
@@ -37,6 +39,10 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
     :param options: see :data:`DEFAULT_OPTIONS`.
     :param since: start of this evacuation (marker time); successful migrations away from ``host`` since
         then are listed as ``earlier``.
+    :param groups: the server groups (``GET /os-server-groups``), or None when they are not known: then no entry
+        shows a group and the placement ignores them.
+    :param host_of: dict server id -> current host of the other members of those groups (the servers on ``host``
+        are known already).
     :returns: the plan dict (``errors`` lists the reasons the evacuation must not start).
     """
     opts = options_with_defaults(options)
@@ -107,6 +113,10 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
             continue  # the server moved on since; nothing to resume here
         entries.append(resume_entry(server, record, host))
 
+    limits = {}
+    if groups:
+        limits, group_warnings = group_plan.annotate(entries, groups, host_of)
+        warnings.extend(group_warnings)
     warnings.extend(filter_warnings(opts['server_filter'], entries))
     warnings.extend(specs_unseen_warnings(entries, opts))
     moving = [e for e in entries if e['action'] in (COLD, LIVE)]
@@ -149,12 +159,23 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
             warnings.append('The flavor of %d server(s) is not visible (compute API below 2.47), so their size is '
                             'not counted in the capacity check: %s.'
                             % (len(unknown), ', '.join(e['name'] or e['id'] for e in unknown)))
+        # A hard-affinity member can only join its peers: when none of their hosts may receive it, say so once.
+        group_stranded = []
+        for entry in moving:
+            problem = group_plan.unusable_required(
+                entry, targets if entry in targeted else candidates,
+                'is not among the usable target hosts' if entry in targeted
+                else 'cannot receive servers (disabled, down or forced down)')
+            if problem:
+                errors.append(problem)
+                group_stranded.append(entry)
+        refused = {}
         free_after = dict((name, dict(h['free'])) for name, h in candidates.items())
         assignment = {}
         unplaced = []
         if targeted:
             assigned, missed, free_t = place(targeted, targets, resources if opts['capacity_check'] else [],
-                                             spread_by_count=True)
+                                             spread_by_count=True, limits=limits, refused=refused)
             assignment.update(assigned)
             unplaced.extend(missed)
             for name, free in free_t.items():
@@ -162,7 +183,8 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
         if scheduled:
             pool = dict((name, dict(candidates[name], free=free_after.get(name, candidates[name]['free'])))
                         for name in candidates)
-            assigned, missed, free_s = place(scheduled, pool, resources if opts['capacity_check'] else [])
+            assigned, missed, free_s = place(scheduled, pool, resources if opts['capacity_check'] else [],
+                                             limits=limits, refused=refused)
             assignment.update(assigned)
             unplaced.extend(missed)
             free_after.update(free_s)
@@ -179,7 +201,11 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
             'zones': zone_summary(pool_hosts, resources),
             'unplaced': [e['name'] or e['id'] for e in unplaced],
         })
-        unplaced = [e for e in unplaced if e not in zoneless]
+        for entry in unplaced:
+            if entry['id'] in refused and entry not in group_stranded and entry not in zoneless:
+                errors.append(group_plan.refusal_error(entry, refused[entry['id']], limits,
+                                                       'target host' if entry in targeted else 'enabled host'))
+        unplaced = [e for e in unplaced if e not in zoneless and e not in group_stranded and e['id'] not in refused]
         if unplaced and opts['capacity_check']:
             per_zone = []
             for zone, info in sorted(capacity['zones'].items(), key=lambda kv: str(kv[0])):
@@ -213,5 +239,7 @@ def plan_evacuation(host, hosts, servers, *, migrations=None, resume_servers=Non
             'migration': migration_brief(record),
         })
 
-    return plan_result(host, source, entries, earlier=earlier, candidates=sorted(candidates), targets=targets,
+    plan = plan_result(host, source, entries, earlier=earlier, candidates=sorted(candidates), targets=targets,
                        errors=errors, warnings=warnings, notes=notes, opts=opts, capacity=capacity)
+    plan['batches'] = group_plan.batches(plan['actions'], groups)
+    return plan

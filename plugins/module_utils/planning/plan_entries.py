@@ -67,6 +67,8 @@ def plan_result(host, source, entries, *, earlier, candidates, targets, errors, 
         'targets_requested': list(opts['target_hosts']),
         'cold_target_supported': bool(opts['cold_target_supported']),
         'actions': actions,
+        # One batch: the plans that know the server groups split it where anti-affinity peers meet.
+        'batches': [[e['id'] for e in actions]] if actions else [],
         'skipped': skipped,
         'unchanged': unchanged,
         'earlier': earlier,

@@ -19,6 +19,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning.classif
     server_entry,
     specs_unseen_warnings,
 )
+from ansible_collections.novaops.migration.plugins.module_utils.planning import group_plan
 from ansible_collections.novaops.migration.plugins.module_utils.planning.host_state import host_problems, normalize_host
 from ansible_collections.novaops.migration.plugins.module_utils.planning.marker import service_ownership
 from ansible_collections.novaops.migration.plugins.module_utils.planning.plan_entries import plan_result, resume_entry
@@ -65,7 +66,8 @@ def left_live(item):
     return bool(item.get('live')) or migration.get('type') in (nova.LIVE,) or migration.get('migration_type') in (nova.LIVE,)
 
 
-def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, assume_enabled=False):
+def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, assume_enabled=False, groups=None,
+                 host_of=None):
     """Plan moving the servers listed in an evacuation report back to ``host``.
 
     :param moved: report entries (``id``, ``name``, ``destination``) of servers moved away from ``host``.
@@ -74,6 +76,9 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
     :param assume_enabled: plan as if ``host`` were enabled when an evacuation disabled it (its disabled reason is
         an evacuation marker), because the restore re-enables it before moving anything back; a host someone else
         disabled stays disabled and cannot receive servers.
+    :param groups: the server groups (``GET /os-server-groups``), or None when they are not known; a member whose
+        group Nova would not let onto ``host`` stays where it is, with the reason.
+    :param host_of: dict server id -> current host of the other members of those groups.
     """
     # Neither strategy nor live_migrate_active: each server goes back the way it left, so a server that was
     # live-migrated away is not rebooted on its way home.
@@ -161,6 +166,8 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
             entry['reason'] = ('pinned to availability zone %s, but %s is in zone %s'
                                % (entry['pinned_availability_zone'], host, source.get('zone')))
         moving = [e for e in moving if e['action'] in (COLD, LIVE)]
+        if groups:
+            moving = _group_skips(host, entries, moving, groups, host_of, warnings)
         needed = sum_needs([e.get('needs') for e in moving], resources)
         capacity.update({'needed': needed, 'servers': len(moving),
                          'zones': zone_summary({host: source}, resources), 'unplaced': []})
@@ -175,5 +182,38 @@ def plan_restore(host, hosts, moved, current, *, migrations=None, options=None, 
                                  ', '.join(e['name'] or e['id'] for e in unplaced)))
         for entry in moving:
             entry['expected_destination'] = host
-    return plan_result(host, source, entries, earlier=[], candidates=[host], targets={}, errors=errors,
+    plan = plan_result(host, source, entries, earlier=[], candidates=[host], targets={}, errors=errors,
                        warnings=warnings, notes=notes, opts=opts, capacity=capacity)
+    plan['batches'] = group_plan.batches(plan['actions'], groups)
+    return plan
+
+
+def _group_skips(host, entries, moving, groups, host_of, warnings):
+    """Skip the members whose server group Nova would not let onto ``host`` (a hard-affinity member whose peers are
+    elsewhere, an anti-affinity member beyond the group's limit on ``host``, counting those that come back before
+    it); returns the entries still moving."""
+    limits, group_warnings = group_plan.annotate(entries, groups, host_of)
+    warnings.extend(group_warnings)
+    for entry in moving:
+        group = entry.get('server_group') or {}
+        required = group.get('required_hosts')
+        if entry['action'] != SKIP and required is not None and host not in required:
+            entry['action'] = SKIP
+            entry['reason'] = ('needs a common target with %s: its other members are on %s, and Nova only accepts '
+                               'one of those hosts; move them back together by hand'
+                               % (group_plan.label(group), ', '.join(required)))
+    moving = [e for e in moving if e['action'] in (COLD, LIVE)]
+    refused = {}
+    place(moving, {host: {'free': {}, 'zone': None}}, [], limits=limits, refused=refused)
+    for entry in moving:
+        if entry['id'] in refused:
+            group = entry['server_group']
+            entry['action'] = SKIP
+            entry['reason'] = ('%s allows %d member(s) per host and %s holds that many, counting the members this '
+                               'plan brings back before it; Nova would answer No valid host'
+                               % (group_plan.label(group), limits[group['id']]['max_per_host'], host))
+    for entry in entries:
+        if entry['action'] == SKIP:
+            for key in ('mode_reason', 'fallback'):
+                entry.pop(key, None)
+    return [e for e in moving if e['action'] in (COLD, LIVE)]

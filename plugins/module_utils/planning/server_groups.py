@@ -124,6 +124,35 @@ def target_refusal(constraint, target, force=False):
     return None
 
 
+def summary(group):
+    """What a plan entry shows of its server's group: ``id``, ``name``, ``policy`` and ``rules``."""
+    return {'id': group.get('id'), 'name': group.get('name'), 'policy': policy_of(group),
+            'rules': dict(group.get('rules') or {})}
+
+
+def member_limits(groups, host_of):
+    """Per hard anti-affinity group id: ``max_per_host`` and ``on_host`` (how many members each host holds now).
+
+    The capacity placement counts the members it plans onto a host on top of these, so that one plan never sends
+    more members to a host than Nova's anti-affinity filter lets through."""
+    limits = {}
+    for group in groups or []:
+        if policy_of(group) != ANTI_AFFINITY or not group.get('id'):
+            continue
+        on_host = {}
+        for member in group.get('members') or []:
+            where = host_of.get(member)
+            if where:
+                on_host[where] = on_host.get(where, 0) + 1
+        limits[group['id']] = {'max_per_host': _max_per_host(group), 'on_host': on_host}
+    return limits
+
+
+def label_of(constraint):
+    """How messages name a constraint's group: ``server group 'name' (policy)``."""
+    return "server group '%s' (%s)" % (constraint.get('group') or constraint.get('group_id'), constraint.get('policy'))
+
+
 def anti_affinity_batches(server_ids, groups, size):
     """Split ``server_ids`` (in order) into batches of at most ``size`` with no two members of one anti-affinity
     group in the same batch, so they are never in flight together. A member that would join a batch holding a
