@@ -268,3 +268,35 @@ def choose_server_migrations(versions, action=None):
     else:
         require(versions, V_SERVER_MIGRATIONS, 'Listing the live migrations of a server')
     return fmt(best(versions))
+
+
+# What each stall policy needs: reading one live migration's progress (GET /servers/{id}/migrations/{id}), and the
+# action it takes once the copy stalls.
+STALL_POLICY_NEEDS = {
+    'wait': (),
+    'force_complete': ((V_FORCE_COMPLETE, 'to force a live migration to complete '
+                                          '(POST /servers/{id}/migrations/{id}/action)'),
+                       (V_SERVER_MIGRATIONS, 'to read the progress of a live migration '
+                                             '(GET /servers/{id}/migrations/{id})')),
+    'abort': ((V_ABORT, 'to abort a live migration (DELETE /servers/{id}/migrations/{id})'),),
+}
+
+
+def check_stall_policy(versions, on_stall):
+    """Raise :class:`CloudTooOld` (before any write) unless the cloud has what ``on_stall`` needs.
+
+    ``wait`` needs nothing: below 2.23 the progress cannot be read, so a stall is not seen and the timeout decides.
+    """
+    for needed, why in STALL_POLICY_NEEDS.get(on_stall or 'wait', ()):
+        if versions.max < needed:
+            raise CloudTooOld(
+                'on_stall=%s needs compute API microversion %s %s, but this cloud supports at most %s. Use '
+                'on_stall=wait (the timeout still ends the wait) or drop on_stall. Nothing was changed.'
+                % (on_stall, fmt(needed), why, fmt(versions.max)),
+                required_microversion=fmt(needed), max_microversion=fmt(versions.max))
+
+
+def choose_server_migration_show(versions):
+    """GET /servers/{id}/migrations/{id}: 2.23 or later, up to 2.80 (the last microversion that changed the view)."""
+    require(versions, V_SERVER_MIGRATIONS, 'Reading the progress of a live migration')
+    return fmt(best(versions, cap=V_MIGRATION_USER_PROJECT))

@@ -44,10 +44,43 @@ from ansible_collections.novaops.migration.plugins.module_utils.waiter import ex
 
 # Options of one migration, with server_migrate's defaults.
 DEFAULTS = dict(block_migration=None, confirm=True, force=False, host=None, live_migration=False,
-                source_host=None, wait=True, timeout=1800, strategy=None, allow_cold_for_running=False)
+                source_host=None, wait=True, timeout=1800, strategy=None, allow_cold_for_running=False,
+                on_stall=None, stall_timeout=120, fallback='none')
+# Nova's answers to os-migrateLive at 2.30 when its pre-checks refuse the move (NoValidHost, MigrationPreCheckError:
+# HTTP 400; a server or host in a state that does not allow it: 409). Nothing runs then: a cold fallback may follow.
+LIVE_REFUSED = (400, 409)
 
 
-def choose_mode(server, strategy, allow_cold_for_running=False):
+def check_options(params, versions=None):
+    """Option combinations of one migration that contradict each other, and what on_stall needs of the cloud.
+
+    Raises ValidationError (CloudTooOld for the microversion) before any request is written.  ``versions`` None
+    leaves the microversion check for later (the module checks it before its first write).
+    """
+    on_stall, fallback = params.get('on_stall'), params.get('fallback') or 'none'
+    strategy = params.get('strategy')
+    if not strategy:
+        strategy = strat.LIVE if params.get('live_migration') else strat.COLD
+    problems = strat.conflicts(strategy, fallback=fallback, on_stall=on_stall,
+                               allow_cold_for_running=bool(params.get('allow_cold_for_running')))
+    if problems:
+        if not params.get('strategy'):
+            problems = [text.replace('strategy=%s' % strategy, 'live_migration=%s (strategy=%s)'
+                                     % ('true' if strategy == strat.LIVE else 'false or unset', strategy), 1)
+                        for text in problems]
+        raise ValidationError('Contradicting options: %s. Nothing was changed.' % '; '.join(problems))
+    if params.get('wait') is False and (on_stall not in (None, 'wait') or fallback != 'none'):
+        raise ValidationError('on_stall=%s and fallback=%s act while the module waits for the live migration, but '
+                              'wait=false: drop on_stall and fallback, or set wait=true. Nothing was changed.'
+                              % (on_stall, fallback))
+    stall_timeout = params.get('stall_timeout')
+    if stall_timeout is not None and stall_timeout <= 0:
+        raise ValidationError('stall_timeout must be more than 0 seconds, got %s. Nothing was changed.' % stall_timeout)
+    if versions is not None and on_stall:
+        mv.check_stall_policy(versions, on_stall)
+
+
+def choose_mode(server, strategy, allow_cold_for_running=False, fallback='none'):
     """``(live, reason, blockers)`` for ``server`` (a ServerView) under ``strategy``, at the moment it is to move.
 
     Raises ValidationError (nothing is changed) for a server the strategy would skip, with the reason and what to
@@ -57,7 +90,7 @@ def choose_mode(server, strategy, allow_cold_for_running=False):
     if server.status not in ('ACTIVE', 'PAUSED', 'SHUTOFF'):
         return strategy != strat.COLD, 'strategy %s' % strategy, blockers
     action, reason, _fallback = strat.decide(server.status, strategy, blockers=blockers,
-                                             allow_cold_for_running=allow_cold_for_running)
+                                             allow_cold_for_running=allow_cold_for_running, fallback=fallback or 'none')
     if action == strat.SKIP:
         raise ValidationError('Server %s is not migrated with strategy %s: %s. Nothing was changed.'
                               % (server.label, strategy, reason), mode_reason=reason, live_blockers=blockers)
@@ -105,6 +138,17 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         # Seconds the waits took (migrate, confirm): the next migration of a sequence polls around them.
         self.hints = dict(hints or {})
         self.timings = {}
+        # Each migration started (a live one, then its cold fallback): mode, outcome, migration, msg, elapsed.
+        self.attempts = []
+        self._attempt = None
+        self.budget_started = self.started
+        # Set by the live steps: the stall seen (text), the last progress read, and whether an abort was verified.
+        self.stall = None
+        self.progress = None
+        self.aborted = False
+        self._live_id = None
+        self._sent = False
+        self._fallback_why = None
 
     # ----- session ----------------------------------------------------------
     @property
@@ -124,7 +168,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
 
     def remaining(self):
         """Seconds left of this migration's ``timeout`` budget (never negative)."""
-        return max(0.0, self.started + float(self.params.get('timeout') or 0) - self.session.clock())
+        return max(0.0, self.budget_started + float(self.params.get('timeout') or 0) - self.session.clock())
 
     # ----- entry point ------------------------------------------------------
     def execute(self):
@@ -134,7 +178,22 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         try:
             return True, self.run()
         except Exception as exc:  # pylint: disable=broad-except
+            self._close_attempt('aborted' if self.aborted else 'failed', exc)
             return False, self.failure_result(exc)
+
+    # ----- attempts ---------------------------------------------------------
+    def _open_attempt(self, mode):
+        self._attempt = dict(mode=mode, started=self.session.clock())
+
+    def _close_attempt(self, outcome, exc=None, msg=None):
+        """Record the attempt in progress (if any) with its outcome."""
+        attempt, self._attempt = self._attempt, None
+        if attempt is None:
+            return
+        if exc is not None:
+            msg = describe_exception(exc, None if isinstance(exc, NovaOpsError) else self.step)[0]
+        self.attempts.append(dict(mode=attempt['mode'], outcome=outcome, migration=mig.summary(self.migration),
+                                  msg=msg, elapsed=round(self.session.clock() - attempt['started'], 2)))
 
     def failure_result(self, exc):
         # The session's step is set only while it connects or discovers versions, and names the finer failure.
@@ -157,6 +216,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
             'server_before': self.before.summary() if self.before else None,
             'server': self.current.summary() if self.current else None,
             'migration': mig.summary(self.migration),
+            'attempts': list(self.attempts),
         }
 
     # ----- helpers ----------------------------------------------------------
@@ -188,6 +248,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
             server_before=self.before.summary(),
             server=(self.current or self.before).summary(),
             migration=mig.summary(self.migration),
+            attempts=list(self.attempts),
             elapsed=self.elapsed(),
         )
 
@@ -242,6 +303,10 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         host = p['host']
         source_host = p['source_host']
         val.validate_migrate_options(live, host, p['force'], p['block_migration'], source_host, server=p['server'])
+        check_options(p)
+        if live and p['on_stall']:
+            self.step = 'discovering the compute API microversions'
+            check_options(p, self.versions)
 
         self.step = 'looking up the server'
         self.before = find_server(self.compute, p['server'], self._read_version())
@@ -359,11 +424,86 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         if p['strategy']:
             # Chosen here, where a migration is to start: a server already moved or migrating needs no mode.
             live, self.mode_reason, self.live_blockers = choose_mode(server, p['strategy'],
-                                                                     bool(p['allow_cold_for_running']))
+                                                                     bool(p['allow_cold_for_running']), p['fallback'])
             self.mode = 'live' if live else 'cold'
             p['live_migration'] = live
             if not live:
                 p['block_migration'] = None
+        # The cold fallback is for an ACTIVE server only: a cold migration needs ACTIVE or SHUTOFF, and a PAUSED
+        # one would come back ACTIVE or not at all.
+        fallback = live and p['fallback'] == strat.COLD and server.status == 'ACTIVE'
+        if live and p['fallback'] == strat.COLD and not p['strategy']:
+            self.mode_reason += (', cold migration if it fails' if fallback else
+                                 '; no cold fallback for a %s server (a cold migration needs ACTIVE or SHUTOFF)'
+                                 % server.status)
+        if not fallback or self.session.check_mode:
+            return self._start(live, host, services)
+        try:
+            return self._start(True, host, services)
+        except Exception as exc:  # pylint: disable=broad-except
+            why = self._fallback_reason(exc)
+            if why is None:
+                raise
+            self._close_attempt('aborted' if self.aborted else 'failed', exc)
+        return self._cold_fallback(why, host, services)
+
+    def _fallback_reason(self, exc):
+        """Why the live attempt failed in a way a cold migration may follow (None: it may not)."""
+        if isinstance(exc, WaitTimeout) or self._attempt is None:
+            # Still running (or nothing was started): a second migration must not be started beside it.
+            return None
+        status = getattr(exc, 'status_code', None)
+        if not self._sent:
+            if status in LIVE_REFUSED:
+                details = str(getattr(exc, 'details', '') or exc)
+                return 'Nova refused it with HTTP %s: %s' % (status, details.rstrip('.'))
+            return None
+        if self.aborted:
+            return 'aborted after the copy stalled %s' % self.stall
+        status = self.migration.get('status') if self.migration else None
+        if isinstance(exc, MigrationFailed) and (status in nova.FAILURE or (self.current and self.current.status == 'ERROR')):
+            return 'migration %s ended in status %s' % ((self.migration or {}).get('id'), status or 'unknown')
+        return None
+
+    def _cold_fallback(self, why, host, services):
+        """After a live attempt that failed: verify the server is settled ACTIVE on its source, then move it cold."""
+        self.step = 'checking that the server is back on its source before the cold fallback'
+        live_record = self.migration
+
+        def fetch():
+            return self._get()
+
+        def settled(server):
+            return server.status != 'MIGRATING' and not server.task_state
+
+        self._wait(fetch, settled, None, 'server %s to settle after its failed live migration' % self.before.label)
+        server = self.current
+        problems = []
+        if server.status != 'ACTIVE':
+            problems.append('it is in status %s, not ACTIVE%s' % (
+                server.status, ' (fault: %s)' % server.fault.rstrip('.') if server.fault else ''))
+        if server.host != self.before.host:
+            problems.append('it is on %s, not on its source %s' % (server.host, self.before.host))
+        if problems:
+            self.migration = live_record
+            raise MigrationFailed('The live migration of server %s failed (%s) and left the server where no cold '
+                                  'fallback may start: %s. Nothing more was changed; look at the server (and its '
+                                  'migration %s) before moving it again.'
+                                  % (self.before.label, why, '; '.join(problems), (live_record or {}).get('id')))
+        self.step = None
+        self.mode = 'cold'
+        self._fallback_why = why
+        self.mode_reason = 'live failed (%s): cold fallback' % why
+        self.params['live_migration'] = False
+        self.params['block_migration'] = None
+        self.migration = None
+        self.budget_started = self.session.clock()
+        return self._start(False, host, services, fallback_of=live_record)
+
+    def _start(self, live, host, services, fallback_of=None):
+        """Start one migration (after its own checks) and wait for and verify it; the result of _finish."""
+        p = self.params
+        server = self.before
         val.check_server_state(server, live)
         warnings = []
         if host:
@@ -384,10 +524,18 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
             if cold_force_accepted(self.api, self.versions, host) is False:
                 raise ValidationError(FORCE_REJECTED_HINT + ' (Found in check mode.)', http_status=400)
         if self.session.check_mode:
-            return self._finish('Would start a %s of server %s from %s to %s.'
-                                % (kind, server.label, server.host, host or 'a host chosen by the scheduler'), True)
+            acts = []
+            if live and p['on_stall']:
+                acts.append('on_stall=%s' % p['on_stall'])
+            if live and p['fallback'] == strat.COLD:
+                acts.append('fallback=cold')
+            return self._finish('Would start a %s of server %s from %s to %s.%s'
+                                % (kind, server.label, server.host, host or 'a host chosen by the scheduler',
+                                   ' %s act only during a real run.' % ' and '.join(acts) if acts else ''), True)
 
         self.step = 'starting the %s (microversion %s)' % (kind, version)
+        self._open_attempt('live' if live else 'cold')
+        self._sent = False
         try:
             if live:
                 # Raw: the SDK's live_migrate_server pins 2.30, where Nova's pre-checks are synchronous (NoValidHost = HTTP 400; async from 2.34).
@@ -403,6 +551,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
                     and 'force' in details):
                 raise ValidationError('%s (Nova said: %s)' % (FORCE_REJECTED_HINT, details), http_status=400) from exc
             raise
+        self._sent = True
         self.changed_so_far = True
         self.step = None
         # Until our own record is read, any record held is an earlier migration's: keeping it would let an old
@@ -414,11 +563,19 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
             self._get()
             records = self._records(mtype)
             self.migration = mig.newest([r for r in records if self._is_new(r)])
-            return self._finish('%s of server %s from %s requested (microversion %s); not waiting.'
-                                % (kind.capitalize(), server.label, server.host, version), True)
-        if live:
-            return self._wait_live(host)
-        return self._wait_cold(host)
+            result = self._finish('%s of server %s from %s requested (microversion %s); not waiting.'
+                                  % (kind.capitalize(), server.label, server.host, version), True)
+        elif live:
+            result = self._wait_live(host)
+        else:
+            result = self._wait_cold(host)
+        self._close_attempt('succeeded', msg=result['msg'])
+        result['attempts'] = list(self.attempts)
+        if fallback_of is not None:
+            result['changed'] = True
+            result['msg'] = 'Live migration of server %s failed (%s), so it moved cold: %s' % (
+                server.label, self._fallback_why, result['msg'])
+        return result
 
     def _ours(self, mtype):
         return mig.newest([r for r in self._records(mtype) if self._is_new(r)])

@@ -35,7 +35,12 @@ description:
     status and the C(extra_specs) of its flavor (shown from compute API microversion 2.47): see O(strategy). RV(mode)
     and RV(mode_reason) say which kind it chose and why. A server the strategy would not move fails the task with the
     reason before any write, in check mode too."
-  - C(changed) is true when the module sent a write request (migrate, live migrate or confirm) that Nova accepted.
+  - "While a live migration runs, O(on_stall) watches the copy's progress and says what to do when it stalls, and
+    O(fallback=cold) follows a live migration that failed with a cold migration of the same server. RV(attempts) shows
+    each migration started and how it ended. Both act only during a real run: check mode predicts the first
+    migration and says so."
+  - C(changed) is true when the module sent a write request (migrate, live migrate, confirm, force complete or abort)
+    that Nova accepted.
 options:
   allow_cold_for_running:
     description:
@@ -60,6 +65,24 @@ options:
         (see M(novaops.migration.server_migration_action)).
     type: bool
     default: true
+  fallback:
+    description:
+      - V(cold) follows a live migration of an ACTIVE server that failed with a cold migration of the same server (the
+        server is shut down and booted again on the destination), with the same O(host) and O(force) and the same
+        verification.
+      - A live migration counts as failed when Nova refuses it (HTTP 400, for example C(No valid host was found), or
+        409), when its migration record ends in C(error) or C(failed), or when O(on_stall=abort) aborted it. Before the
+        cold migration the server must be settled C(ACTIVE) on its source host; a live failure that left it in
+        C(ERROR) or elsewhere fails the task with the reason and moves nothing more. A timeout never falls back (the
+        live migration may still be running).
+      - Never for a C(PAUSED) server (a cold migration needs C(ACTIVE) or C(SHUTOFF)); RV(mode_reason) says so.
+      - After a fallback RV(mode) is V(cold), RV(mode_reason) starts with C(live failed) and ends with
+        C(cold fallback), and RV(attempts) holds both migrations.
+      - Needs a migration that may move live (O(live_migration=true) or O(strategy) V(live) or V(auto)) and
+        O(wait=true); otherwise the task fails before any request, naming the option to drop.
+    type: str
+    choices: [none, cold]
+    default: none
   force:
     description:
       - Bypass the scheduler's checks of O(host). Requires O(host).
@@ -84,6 +107,27 @@ options:
       - Unset, and O(strategy) unset, a cold migration. Giving both O(live_migration) and O(strategy) fails before any
         request.
     type: bool
+  on_stall:
+    description:
+      - "What to do when a live migration's copy stalls. The progress is read once per poll from
+        C(GET /servers/{id}/migrations/{id}) (compute API microversion 2.23 or later), as the bytes Nova's libvirt
+        driver still has to copy (C(memory_remaining_bytes) plus C(disk_remaining_bytes)). The copy progresses when
+        they reach a new low; a guest that dirties memory as fast as it is sent makes them rise and fall back without
+        a new low, which is no progress. No new low for O(stall_timeout) seconds is a stall."
+      - V(wait) keeps waiting until O(timeout), whose message then says that the copy stalled and where.
+      - V(force_complete) asks Nova once to force the migration to complete (it pauses the guest so the copy
+        converges; microversion 2.22), then waits for and verifies the migration as usual; RV(msg) says it was
+        force-completed.
+      - V(abort) aborts the migration (microversion 2.24; 2.65 while it is still queued or preparing, below that
+        it waits until it runs), then verifies that the record is C(cancelled) and the server back on its source
+        host in its original status. The migration did not happen, so the task fails and says so, unless
+        O(fallback=cold) moves the server cold.
+      - Unset, the module waits as with V(wait) but does not read the progress (no extra request).
+      - The cloud's microversion is checked before any write; V(force_complete) below 2.22 (or 2.23 to read the
+        progress) and V(abort) below 2.24 fail the task, naming what to use instead.
+      - Contradicts O(strategy=cold) and a cold migration without O(strategy) (nothing moves live).
+    type: str
+    choices: [wait, force_complete, abort]
   server:
     description:
       - Name or ID of the server. Names are looked up across all projects (own project for non-admins)
@@ -103,6 +147,12 @@ options:
         server from moving live, and Nova's own checks decide.
     type: str
     choices: [cold, live, auto]
+  stall_timeout:
+    description:
+      - Seconds without a new low of the bytes remaining after which a live migration counts as stalled (see
+        O(on_stall)). Must be more than 0.
+    type: float
+    default: 120
   source_host:
     description:
       - Only act while the server is on this host. When the server is elsewhere (already drained) nothing
@@ -146,6 +196,16 @@ EXAMPLES = r'''
     strategy: auto
   register: moved   # moved.mode is live or cold, moved.mode_reason says why
 
+- name: Move live, abort a copy that makes no progress for 2 minutes and then move it cold
+  novaops.migration.server_migrate:
+    server: app-2
+    source_host: compute-1
+    strategy: auto
+    on_stall: abort
+    stall_timeout: 120
+    fallback: cold
+  register: moved   # moved.attempts lists the live attempt and the cold one
+
 - name: Start a live migration and do not wait
   novaops.migration.server_migrate:
     server: db-1
@@ -163,11 +223,39 @@ action:
   returned: always
   type: str
   sample: migrate
+attempts:
+  description:
+    - The migrations the module started, in order (empty when it started none). One entry, or two after
+      O(fallback=cold) followed a live migration that failed.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    mode:
+      description: V(live) or V(cold).
+      type: str
+    outcome:
+      description: V(succeeded), V(failed), or V(aborted) (after a stall, see O(on_stall)).
+      type: str
+    migration:
+      description: The migration record of that attempt (the keys of RV(migration)), or null when none was found.
+      type: dict
+    msg:
+      description: What happened to that attempt.
+      type: str
+    elapsed:
+      description: Seconds the attempt took.
+      type: float
+  sample: [{"mode": "live", "outcome": "aborted", "msg": "Live migration of server web-1 was aborted after ...",
+            "elapsed": 130.2},
+           {"mode": "cold", "outcome": "succeeded", "msg": "Server web-1 cold-migrated and confirmed ...",
+            "elapsed": 41.0}]
 mode:
   description:
     - The kind of migration, V(cold) or V(live). Without O(strategy), the kind O(live_migration) asks for. With
       O(strategy), the kind it chose for the migration the module started (or would start in check mode), or null
       when no migration was to start (the server had left, or a migration in progress was waited for or confirmed).
+      After a cold fallback (O(fallback=cold)), V(cold).
   returned: always
   type: str
   sample: live
@@ -175,7 +263,7 @@ mode_reason:
   description:
     - "Why that kind, from O(strategy) (for example C(status ACTIVE: live migration (strategy auto))), or
       C(live_migration=true) or C(live_migration=false) without a strategy. When the strategy would not move the
-      server, the task fails and this is the reason."
+      server, the task fails and this is the reason. After a cold fallback, C(live failed (why): cold fallback)."
   returned: always
   type: str
   sample: "status SHUTOFF: cold migration (nothing running to interrupt)"
@@ -286,8 +374,8 @@ server_before:
 
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
-from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import STRATEGIES
-from ansible_collections.novaops.migration.plugins.module_utils.server_migration import DEFAULTS, ServerMigration
+from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import FALLBACKS, ON_STALL, STRATEGIES
+from ansible_collections.novaops.migration.plugins.module_utils.server_migration import DEFAULTS, ServerMigration, check_options
 
 
 class ServerMigrateModule(NovaOpsModule):
@@ -301,6 +389,9 @@ class ServerMigrateModule(NovaOpsModule):
         server=dict(type='str', required=True, aliases=['name']),
         source_host=dict(type='str'),
         strategy=dict(type='str', choices=list(STRATEGIES)),
+        on_stall=dict(type='str', choices=list(ON_STALL)),
+        stall_timeout=dict(type='float', default=120),
+        fallback=dict(type='str', default='none', choices=list(FALLBACKS)),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -308,6 +399,7 @@ class ServerMigrateModule(NovaOpsModule):
         val.check_strategy_options(self.params['strategy'], live_migration=self.params['live_migration'],
                                    allow_cold_for_running=self.params['allow_cold_for_running'])
         params = dict((key, self.params[key]) for key in [*DEFAULTS, 'server'])
+        check_options(params)
         migration = ServerMigration(self, params)
         ok, result = migration.execute()
         for warning in migration.warnings:

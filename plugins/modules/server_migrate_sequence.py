@@ -69,6 +69,17 @@ options:
         description: Per-server override of O(block_migration) (live migrations only).
         type: str
         choices: [auto, 'true', 'false']
+      on_stall:
+        description:
+          - Per-server override of O(on_stall). Contradicts a cold migration (C(strategy=cold), or
+            C(live_migration) false or unset without a strategy); that fails before any request.
+        type: str
+        choices: [wait, force_complete, abort]
+      fallback:
+        description:
+          - Per-server override of O(fallback). Contradicts a cold migration, as C(on_stall) does.
+        type: str
+        choices: [none, cold]
   strategy:
     description:
       - How to move the items that give neither C(strategy) nor C(live_migration). V(cold), V(live) or V(auto), as in
@@ -83,6 +94,28 @@ options:
         M(novaops.migration.server_migrate)). Contradicts V(live).
     type: bool
     default: false
+  on_stall:
+    description:
+      - What to do when a live migration's copy stalls, for every item that may move live (see
+        O(novaops.migration.server_migrate#module:on_stall)), V(wait), V(force_complete) or V(abort). Items that move
+        cold ignore it.
+      - The cloud's microversion is checked for every item before the first write.
+      - Acts only during a real run; check mode predicts the first migration of each server.
+    type: str
+    choices: [wait, force_complete, abort]
+  stall_timeout:
+    description: Seconds without progress after which a live migration counts as stalled (see O(on_stall)).
+    type: float
+    default: 120
+  fallback:
+    description:
+      - V(cold) follows a live migration of an ACTIVE server that failed (refused by Nova, ended in error, or aborted
+        after a stall) with a cold migration, for every item that may move live (see
+        O(novaops.migration.server_migrate#module:fallback)). Items that move cold ignore it.
+      - Acts only during a real run.
+    type: str
+    choices: [none, cold]
+    default: none
   force:
     description:
       - Bypass the scheduler's checks of the named destination, for every item that has a C(host) (see
@@ -192,6 +225,13 @@ results:
     attempts:
       description: How many times the server was tried (more than 1 after transient API errors).
       type: int
+    migration_attempts:
+      description:
+        - The migrations started for the server, what M(novaops.migration.server_migrate) returns as C(attempts)
+          (here C(attempts) counts the tries): a list of dicts with C(mode), C(outcome) (V(succeeded), V(failed),
+          V(aborted)), C(migration), C(msg) and C(elapsed). Two entries after a cold fallback.
+      type: list
+      elements: dict
     started:
       description: Epoch seconds when the server's turn began.
       type: float
@@ -225,8 +265,9 @@ from ansible_collections.novaops.migration.plugins.module_utils import migration
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.controller_watch import ControllerWatch
-from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import STRATEGIES
-from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration
+from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import FALLBACKS, ON_STALL, STRATEGIES, conflicts
+from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration, check_options
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import TRANSIENT_HTTP_STATUSES
 
 ITEM_SPEC = dict(
@@ -238,6 +279,8 @@ ITEM_SPEC = dict(
     allow_cold_for_running=dict(type='bool'),
     force=dict(type='bool'),
     block_migration=dict(type='str', choices=['auto', 'true', 'false']),
+    on_stall=dict(type='str', choices=list(ON_STALL)),
+    fallback=dict(type='str', choices=list(FALLBACKS)),
 )
 
 
@@ -261,10 +304,17 @@ def item_params(item, defaults):
     block = item.get('block_migration')
     if block is None and live:
         block = defaults['block_migration']
-    return dict(server=item['server'], host=item.get('host'), source_host=item.get('source_host'),
-                live_migration=live if not strategy else None, strategy=strategy,
-                allow_cold_for_running=bool(allow_cold), force=force, block_migration=block,
-                confirm=defaults['confirm'], wait=True, timeout=defaults['timeout'])
+    # The sequence-wide on_stall and fallback apply to the items that may move live; an item's own always applies
+    # (and fails when it contradicts the item's mode).
+    on_stall = item.get('on_stall') or (defaults.get('on_stall') if live else None)
+    fallback = item.get('fallback') or (defaults.get('fallback') or 'none' if live else 'none')
+    params = dict(server=item['server'], host=item.get('host'), source_host=item.get('source_host'),
+                  live_migration=live if not strategy else None, strategy=strategy,
+                  allow_cold_for_running=bool(allow_cold), force=force, block_migration=block,
+                  confirm=defaults['confirm'], wait=True, timeout=defaults['timeout'],
+                  on_stall=on_stall, stall_timeout=defaults.get('stall_timeout') or 120, fallback=fallback)
+    check_options(params)
+    return params
 
 
 def is_transient(result):
@@ -296,6 +346,9 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         allow_cold_for_running=dict(type='bool', default=False),
         force=dict(type='bool', default=False),
         block_migration=dict(type='str', choices=['auto', 'true', 'false']),
+        on_stall=dict(type='str', choices=list(ON_STALL)),
+        stall_timeout=dict(type='float', default=120),
+        fallback=dict(type='str', default='none', choices=list(FALLBACKS)),
         confirm=dict(type='bool', default=True),
         max_failures=dict(type='int', default=0),
         time_budget=dict(type='float', default=0),
@@ -319,6 +372,10 @@ class ServerMigrateSequenceModule(NovaOpsModule):
             self.fail_json(msg='timeout must be at least 1 second per server, got %s: a migration that is given no time '
                                'to finish would be left half-done. Nothing was changed.' % p['timeout'])
         val.check_strategy_options(p['strategy'], allow_cold_for_running=p['allow_cold_for_running'], default=None)
+        if p['strategy']:
+            problems = conflicts(p['strategy'], fallback=p['fallback'], on_stall=p['on_stall'])
+            if problems:
+                self.fail_json(msg='Contradicting options: %s. Nothing was changed.' % '; '.join(problems))
         requests = []
         for index, item in enumerate(p['servers']):
             try:
@@ -332,6 +389,10 @@ class ServerMigrateSequenceModule(NovaOpsModule):
                 self.fail_json(msg='servers[%d] (%s): %s' % (index, item['server'], said),
                                results=[], pending=p['servers'], stopped=None, failed_count=0, changed=False,
                                elapsed=self.elapsed())
+        if p['stall_timeout'] <= 0:
+            self.fail_json(msg='stall_timeout must be more than 0 seconds, got %s. Nothing was changed.'
+                               % p['stall_timeout'])
+        self._check_stall_policies(requests)
 
         watch = ControllerWatch() if p['stop_if_interrupted'] else None
         watermark = self._watermark() if requests else None
@@ -361,6 +422,20 @@ class ServerMigrateSequenceModule(NovaOpsModule):
             self.ansible.fail_json(msg=msg, **summary)
         self.exit_json(msg=msg, **summary)
 
+    def _check_stall_policies(self, requests):
+        """What the items' on_stall needs of the cloud, checked before the first write (one version discovery)."""
+        for index, params in enumerate(requests):
+            if params['on_stall'] in (None, 'wait'):
+                continue
+            self.step = 'discovering the compute API microversions'
+            try:
+                mv.check_stall_policy(self.versions, params['on_stall'])
+            except val.ValidationError as exc:
+                self.fail_json(msg='servers[%d] (%s): %s' % (index, params['server'], exc.msg),
+                               results=[], pending=self.params['servers'], stopped=None, failed_count=0,
+                               changed=False, elapsed=self.elapsed(), **exc.data)
+            self.step = None
+
     def _watermark(self):
         """Newest migration id before the first write; None (each server reads its history) if unknown."""
         try:
@@ -385,6 +460,9 @@ class ServerMigrateSequenceModule(NovaOpsModule):
             if ok or attempts > self.params['retries'] or not resumable or not is_transient(result):
                 break
             self.sleep(self.params['retry_delay'])
+        # server_migrate's attempts (the live migration and its cold fallback) are migration_attempts here, where
+        # attempts counts the tries after transient errors.
+        result['migration_attempts'] = result.pop('attempts', [])
         result.update(index=index, failed=not ok, attempts=attempts, started=round(started, 3),
                       finished=round(time.time(), 3))
         return result

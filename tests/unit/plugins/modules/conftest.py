@@ -46,6 +46,14 @@ class FakeNova(object):
         self.services = []
         self.next_migration_id = 100
         self.fail_next = None   # ('no_valid_host'|'error') for the next migration
+        # The next live migration: 'precheck' (Nova's synchronous pre-check refuses it: HTTP 400 and an error
+        # record), 'error' (the record ends in error, the server back on its source), 'server_error' (ERROR).
+        self.live_fail_next = None
+        # The next live migrations' copy: None runs through; (mode, at_percent, seconds) stalls it at at_percent,
+        # 'freeze' (nothing moves) or 'oscillate' (the remaining bytes rise and fall around where they stood), for
+        # seconds (None: until force complete or abort), then the copy goes on.
+        self.live_stall = None
+        self.live_state = {}
         self.reject_force = False
         self.instance_actions = {}
         for host in ('compute-1', 'compute-2', 'compute-3', 'compute-10'):
@@ -136,7 +144,7 @@ class FakeNova(object):
             return self._action(self.servers[m.group(1)], json)
         m = re.match(r'^/servers/([^/]+)/migrations$', path)
         if method == 'GET' and m:
-            live = [dict(r, server_uuid=r['instance_uuid'], memory_total_bytes=1024) for r in self.migrations
+            live = [dict(r, server_uuid=r['instance_uuid'], **self._counters(r)) for r in self.migrations
                     if r['instance_uuid'] == m.group(1) and r['migration_type'] == 'live-migration'
                     and r['status'] in ('queued', 'preparing', 'running', 'post-migrating')]
             for record in live:
@@ -144,6 +152,16 @@ class FakeNova(object):
                 record.pop('migration_type')
             return {'migrations': live}
         m = re.match(r'^/servers/([^/]+)/migrations/(\d+)$', path)
+        if method == 'GET' and m:
+            record = next((r for r in self.migrations if r['id'] == int(m.group(2)) and r['instance_uuid'] == m.group(1)
+                           and r['migration_type'] == 'live-migration'
+                           and r['status'] in ('queued', 'preparing', 'running', 'post-migrating')), None)
+            if record is None:
+                raise HttpError(404, 'Migration %s not found for instance %s.' % (m.group(2), m.group(1)))
+            shown = dict(record, server_uuid=record['instance_uuid'], **self._counters(record))
+            shown.pop('instance_uuid')
+            shown.pop('migration_type')
+            return {'migration': shown}
         if method == 'DELETE' and m:
             return self._abort(m.group(1), int(m.group(2)))
         m = re.match(r'^/servers/([^/]+)/migrations/(\d+)/action$', path)
@@ -224,15 +242,34 @@ class FakeNova(object):
             source = server['OS-EXT-SRV-ATTR:host']
             dest = args.get('host') or 'compute-2'
             was = server['status']
+            failure, self.live_fail_next = self.live_fail_next, None
+            if failure == 'precheck':
+                self.add_migration(sid, 'error', 'live-migration', source, dest)
+                raise HttpError(400, 'No valid host was found. Unacceptable CPU info: CPU doesn\'t have '
+                                     'compatibility.')
             self._set(server, 'MIGRATING', task='migrating')
             record = self.add_migration(sid, 'accepted', 'live-migration', source, dest)
+            stall = self.live_stall
+            self.live_state[record['id']] = dict(start=self.now + 0.5, stall=stall, was=was, forced=False)
             self.at(0.5, lambda: record.update(status='running') if record['status'] == 'accepted' else None)
+            if failure in ('error', 'server_error'):
+                def fail():
+                    record['status'] = 'error'
+                    if failure == 'server_error':
+                        self._set(server, 'ERROR', 'error', None)
+                    else:
+                        self._set(server, was, task=None)
+                self.at(1.0, fail)
+                return None
 
             def complete():
                 if record['status'] == 'running':
                     record['status'] = 'completed'
                     self._set(server, was, task=None, host=dest)
-            self.at(self.live_seconds, complete)
+            if stall is None:
+                self.at(self.live_seconds, complete)
+            elif stall[2] is not None:
+                self.at(0.5 + self.live_seconds + stall[2], complete)
             return None
         raise AssertionError('unexpected action %r' % body)
 
@@ -242,9 +279,13 @@ class FakeNova(object):
         if record['status'] != 'running':
             raise HttpError(409, 'Migration %d state of instance %s is %s' % (mid, sid, record['status']))
 
+        state = self.live_state.get(mid) or {}
+        state['forced'] = True
+
         def complete():
-            record['status'] = 'completed'
-            self._set(server, 'ACTIVE', task=None, host=record['dest_compute'])
+            if record['status'] == 'running':
+                record['status'] = 'completed'
+                self._set(server, state.get('was', 'ACTIVE'), task=None, host=record['dest_compute'])
         self.at(0.5, complete)
 
     def _abort(self, sid, mid):
@@ -253,10 +294,47 @@ class FakeNova(object):
         if record['status'] not in ('running', 'queued', 'preparing'):
             raise HttpError(400, 'Migration %d state is %s' % (mid, record['status']))
 
+        state = self.live_state.get(mid) or {}
+
         def cancel():
             record['status'] = 'cancelled'
-            self._set(server, 'ACTIVE', task=None)
+            self._set(server, state.get('was', 'ACTIVE'), task=None)
         self.at(0.5, cancel)
+
+
+    MEMORY = 1000 * 1024 * 1024
+
+    def _counters(self, record):
+        """libvirt's job statistics of a live migration as Nova shows them (memory only: shared storage)."""
+        state = self.live_state.get(record['id'])
+        if state is None:
+            # A record the test added: only its total.
+            return dict(memory_total_bytes=1024)
+        if record['status'] != 'running':
+            return dict(memory_total_bytes=self.MEMORY, memory_processed_bytes=0, memory_remaining_bytes=self.MEMORY,
+                        disk_total_bytes=0, disk_processed_bytes=0, disk_remaining_bytes=0)
+        run = max(0.0, self.now - state['start'])
+        length = self.live_seconds
+        copied, lift, resent = run / length, 0.0, 0.0
+        stall = state['stall']
+        if stall is not None and not state['forced']:
+            mode, at_percent, seconds = stall
+            at = at_percent / 100.0
+            stalled_for = run - at * length
+            if stalled_for > 0:
+                if seconds is None or stalled_for < seconds:
+                    copied = at
+                    if mode == 'oscillate':
+                        phase = (stalled_for / 2.0) % 1.0
+                        lift = 0.05 * (2 * phase if phase < 0.5 else 2 * (1 - phase))
+                        resent = stalled_for / length
+                else:
+                    copied = (run - seconds) / length
+        copied = min(copied, 0.99)
+        remaining = int(self.MEMORY * (1 - copied + lift))
+        return dict(memory_total_bytes=self.MEMORY, memory_processed_bytes=int(self.MEMORY * (copied + resent)),
+                    memory_remaining_bytes=min(self.MEMORY, remaining), disk_total_bytes=0, disk_processed_bytes=0,
+                    disk_remaining_bytes=0)
 
 
 LEGACY_SERVICE_ACTIONS = {

@@ -68,7 +68,7 @@ def test_stops_at_the_first_failure_by_default(run, fake):
     assert failed
     assert [r['failed'] for r in result['results']] == [False, True]
     expected_item = dict(args['servers'][2], host=None, live_migration=None, strategy=None, allow_cold_for_running=None,
-                         force=None, block_migration=None)
+                         force=None, block_migration=None, on_stall=None, fallback=None)
     assert result['pending'] == [expected_item]
     assert result['stopped'] == 'max_failures' and result['failed_count'] == 1
     assert 'web-2' in result['msg'] and 'not attempted' in result['msg']
