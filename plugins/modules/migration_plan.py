@@ -345,6 +345,7 @@ import datetime
 import socket
 
 from ansible_collections.novaops.migration.plugins.module_utils import controller_watch as cw
+from ansible_collections.novaops.migration.plugins.module_utils import group_checks
 from ansible_collections.novaops.migration.plugins.module_utils.planning import capacity
 from ansible_collections.novaops.migration.plugins.module_utils.planning import classification
 from ansible_collections.novaops.migration.plugins.module_utils.planning import evacuation_plan
@@ -523,6 +524,22 @@ class MigrationPlanModule(NovaOpsModule):
         # Clouds ignore unknown filters on some microversions: keep exact matches only.
         return [m for m in result if host in (m.get('source_compute'), m.get('dest_compute'))]
 
+    def _server_groups(self, servers):
+        """The server groups, the hosts of their members (``servers`` are known; the others are read, few requests)
+        and the warnings of what could not be read. Nothing is read when there is no server to plan for."""
+        if not servers:
+            return None, {}, []
+        self.step = 'listing the server groups'
+        groups, warnings = group_checks.read_server_groups(self.compute)
+        if not groups:
+            return groups, {}, warnings
+        known = dict((s['id'], s.get('host')) for s in servers)
+        peers = group_checks.peers_to_locate(groups, sorted(known), known)
+        self.step = 'reading the hosts of %d other server group member(s)' % len(peers)
+        located, more = group_checks.member_hosts(self.compute, self.versions, peers)
+        known.update(located)
+        return groups, known, warnings + more
+
     # ----- modes --------------------------------------------------------------
     def _evacuate(self, host, hosts, options):
         known = set(host_state.normalize_host(h).get('host') for h in hosts)
@@ -544,8 +561,11 @@ class MigrationPlanModule(NovaOpsModule):
         others = {}
         for server_id in sorted(wanted - on_host):
             others[server_id] = self._server(server_id)
-        return evacuation_plan.plan_evacuation(host, hosts, servers, migrations=migrations, resume_servers=others,
-                                               options=options, since=since)
+        groups, host_of, warnings = self._server_groups(servers + [s for s in others.values() if s])
+        plan = evacuation_plan.plan_evacuation(host, hosts, servers, migrations=migrations, resume_servers=others,
+                                               options=options, since=since, groups=groups, host_of=host_of)
+        plan['warnings'].extend(warnings)
+        return plan
 
     def _restore(self, host, hosts, options):
         # Without a report only the host and its compute service are looked at (re-enable without moving back).
@@ -566,8 +586,11 @@ class MigrationPlanModule(NovaOpsModule):
         for server_id in sorted(wanted - set(current)):
             current[server_id] = self._server(server_id)
         migrations = self._migrations(host)
-        return restore_plan.plan_restore(host, hosts, moved, current, migrations=migrations, options=options,
-                                         assume_enabled=self.params['assume_enabled'])
+        groups, host_of, warnings = self._server_groups([s for s in current.values() if s])
+        plan = restore_plan.plan_restore(host, hosts, moved, current, migrations=migrations, options=options,
+                                         assume_enabled=self.params['assume_enabled'], groups=groups, host_of=host_of)
+        plan['warnings'].extend(warnings)
+        return plan
 
 
 def main():

@@ -56,6 +56,7 @@ class FakeNova(object):
         self.live_state = {}
         self.reject_force = False
         self.instance_actions = {}
+        self.server_groups = []     # as GET /os-server-groups shows them (policy or policies as the test gives)
         for host in ('compute-1', 'compute-2', 'compute-3', 'compute-10'):
             self.add_service(host)
 
@@ -119,6 +120,8 @@ class FakeNova(object):
             if 'host' in params:
                 result = [s for s in result if s['OS-EXT-SRV-ATTR:host'] == params['host']]
             return {'servers': copy.deepcopy(result)}
+        if method == 'GET' and path == '/os-server-groups':
+            return {'server_groups': copy.deepcopy(self.server_groups)}
         if method == 'GET' and path == '/os-hypervisors/detail':
             return {'hypervisors': []}
         if method == 'GET' and path == '/os-services':
@@ -300,7 +303,6 @@ class FakeNova(object):
             record['status'] = 'cancelled'
             self._set(server, state.get('was', 'ACTIVE'), task=None)
         self.at(0.5, cancel)
-
 
     MEMORY = 1000 * 1024 * 1024
 

@@ -13,6 +13,7 @@ import re
 
 import pytest
 from ansible_collections.novaops.migration.plugins.modules import migration_plan
+from ansible_collections.novaops.migration.tests.unit.sdk_fake import HttpError
 
 WEB = 'aaaaaaaa-0000-0000-0000-000000000001'        # ACTIVE on compute-1
 DB = 'aaaaaaaa-0000-0000-0000-000000000002'         # SHUTOFF on compute-1
@@ -131,7 +132,8 @@ def test_evacuate_reads_the_host_its_migrations_and_the_servers_that_left_it(run
     assert result['changed'] is False and result['check_mode'] is False
 
     # Host facts (services and hypervisors), the servers of compute-1, its migration records, then one read for
-    # each server that left compute-1 unfinished or since the marker time - in that order, nothing else.
+    # each server that left compute-1 unfinished or since the marker time, and the server groups (none here, so no
+    # member is read) - in that order, nothing else.
     assert requests(fake) == [
         ('GET', '/os-services', '2.53', {'binary': 'nova-compute'}),
         ('GET', '/os-hypervisors/detail', '2.88', {'with_servers': 'True'}),
@@ -140,6 +142,7 @@ def test_evacuate_reads_the_host_its_migrations_and_the_servers_that_left_it(run
         ('GET', '/servers/' + VERIFY, '2.96', None),
         ('GET', '/servers/' + CACHE, '2.96', None),
         ('GET', '/servers/' + VERIFY_10, '2.96', None),
+        ('GET', '/os-server-groups', '2.64', {'all_projects': 'True'}),
     ]
     assert requests(fake, 'POST') == [] and requests(fake, 'PUT') == [] and requests(fake, 'DELETE') == []
 
@@ -230,6 +233,7 @@ def test_evacuate_with_host_facts_makes_no_host_fact_reads(run, fake):
         ('GET', '/servers/' + VERIFY, '2.96', None),
         ('GET', '/servers/' + CACHE, '2.96', None),
         ('GET', '/servers/' + VERIFY_10, '2.96', None),
+        ('GET', '/os-server-groups', '2.64', {'all_projects': 'True'}),
     ]
     assert result['hosts'] == hosts
     plan = result['plan']
@@ -321,6 +325,7 @@ def test_restore_finds_the_servers_on_their_destinations_and_plans_the_way_back(
         ('GET', '/servers/' + CACHE_B, '2.96', None),
         ('GET', '/servers/' + GONE_B, '2.96', None),
         ('GET', '/os-migrations', '2.59', {'host': 'compute-1'}),
+        ('GET', '/os-server-groups', '2.64', {'all_projects': 'True'}),
     ]
     assert requests(fake, 'POST') == [] and requests(fake, 'PUT') == []
 
@@ -438,3 +443,108 @@ def test_check_mode_plans_the_same_and_says_so(run, fake):
     assert not failed, checked['msg']
     assert checked['check_mode'] is True and normal['check_mode'] is False
     assert checked['plan'] == normal['plan'] and fake.calls == reads
+
+
+# ----- server groups -----------------------------------------------------------------------------------------------
+
+PEER = 'aaaaaaaa-0000-0000-0000-000000000020'     # ACTIVE on compute-3, anti-affinity peer of WEB
+
+
+def group_cloud(fake, **group):
+    add_server(fake, WEB, 'web', 'compute-1')
+    add_server(fake, DB, 'db', 'compute-1', status='SHUTOFF')
+    add_server(fake, PEER, 'peer', 'compute-3')
+    body = {'id': 'g-1', 'name': 'db-pair', 'policy': 'anti-affinity', 'rules': {}, 'members': [WEB, PEER],
+            'project_id': 'p1', 'user_id': 'u1'}
+    body.update(group)
+    fake.server_groups = [body]
+
+
+def refusing(fake, status, text, when=lambda params: True):
+    """Make the fake answer ``status`` to GET /os-server-groups when ``when(params)``."""
+    answer = fake.request
+
+    def request(method, path, microversion=None, params=None, json=None):
+        if method == 'GET' and path == '/os-server-groups' and when(params or {}):
+            fake.calls.append((method, path, microversion, copy.deepcopy(params), None))
+            raise HttpError(status, text)
+        return answer(method, path, microversion, params, json)
+
+    fake.request = request
+
+
+def test_plan_reads_the_groups_and_the_hosts_of_members_elsewhere_and_keeps_them_apart(run, fake):
+    group_cloud(fake)
+    result, failed = run(migration_plan, {'host': 'compute-1', 'hosts': given_hosts(),
+                                          'target_hosts': ['compute-3', 'compute-2']}, fake)
+    assert not failed, result['msg']
+    # The groups once, then a single read of the one member that is not on compute-1.
+    assert requests(fake)[-2:] == [('GET', '/os-server-groups', '2.64', {'all_projects': 'True'}),
+                                   ('GET', '/servers/' + PEER, '2.96', None)]
+    plan = result['plan']
+    web = next(e for e in plan['actions'] if e['id'] == WEB)
+    assert web['destination'] == 'compute-2'
+    assert web['server_group'] == {'id': 'g-1', 'name': 'db-pair', 'policy': 'anti-affinity', 'rules': {},
+                                   'forbidden_hosts': ['compute-3'], 'required_hosts': None}
+    assert plan['ok'] and plan['warnings'] == [] and plan['batches'] == [[DB, WEB]]
+
+
+def test_plan_reads_the_policies_of_an_older_cloud(run, fake):
+    fake.versions = fake.versions._replace(max=(2, 60))
+    group_cloud(fake, policy=None, policies=['anti-affinity'], rules=None)
+    result, failed = run(migration_plan, {'host': 'compute-1', 'hosts': given_hosts(),
+                                          'target_hosts': ['compute-3', 'compute-2']}, fake)
+    assert not failed, result['msg']
+    assert ('GET', '/os-server-groups', '2.60', {'all_projects': 'True'}) in requests(fake)
+    web = next(e for e in result['plan']['actions'] if e['id'] == WEB)
+    assert web['destination'] == 'compute-2' and web['server_group']['policy'] == 'anti-affinity'
+
+
+def test_many_members_elsewhere_are_found_in_one_listing(run, fake):
+    group_cloud(fake)
+    others = ['aaaaaaaa-0000-0000-0000-0000000001%02d' % n for n in range(6)]
+    for n, sid in enumerate(others):
+        add_server(fake, sid, 'other-%d' % n, 'compute-2')
+    fake.server_groups[0]['members'] += others
+    fake.server_groups[0]['rules'] = {'max_server_per_host': 7}
+    result, failed = run(migration_plan, {'host': 'compute-1', 'hosts': given_hosts()}, fake)
+    assert not failed, result['msg']
+    assert requests(fake)[-1] == ('GET', '/servers/detail', '2.96', {'all_tenants': 'True'})
+    assert single_server_reads(fake) == []
+    web = next(e for e in result['plan']['actions'] if e['id'] == WEB)
+    assert web['server_group']['forbidden_hosts'] == [] and web['server_group']['rules'] == {'max_server_per_host': 7}
+
+
+def test_a_cloud_that_refuses_all_projects_gives_the_own_groups_and_a_warning(run, fake):
+    group_cloud(fake)
+    refusing(fake, 403, 'Policy does not allow os_compute_api:os-server-groups:index:all_projects to be performed.',
+             when=lambda params: 'all_projects' in params)
+    result, failed = run(migration_plan, {'host': 'compute-1', 'hosts': given_hosts(),
+                                          'target_hosts': ['compute-3', 'compute-2']}, fake)
+    assert not failed, result['msg']
+    plan = result['plan']
+    assert [w for w in plan['warnings'] if 'only those of your own project are checked' in w]
+    assert next(e for e in plan['actions'] if e['id'] == WEB)['destination'] == 'compute-2'
+
+
+def test_unreadable_groups_are_a_warning_not_a_failure(run, fake):
+    group_cloud(fake)
+    refusing(fake, 500, 'Unexpected API Error.')
+    result, failed = run(migration_plan, {'host': 'compute-1', 'hosts': given_hosts()}, fake)
+    assert not failed, result['msg']
+    plan = result['plan']
+    assert plan['ok'] and plan['warnings'] == [
+        'The server groups could not be read (HTTP 500: Unexpected API Error.), so their policies are not checked; '
+        'Nova decides.']
+    assert all('server_group' not in e for e in plan['actions'])
+
+
+def test_a_blocked_affinity_member_is_a_skip_in_the_plan(run, fake):
+    group_cloud(fake, policy='affinity', members=[WEB, DB])
+    result, failed = run(migration_plan, {'host': 'compute-1', 'hosts': given_hosts()}, fake)
+    assert not failed, result['msg']
+    plan = result['plan']
+    assert plan['actions'] == [] and [e['id'] for e in plan['skipped']] == [DB, WEB]
+    assert all(e['reason'].startswith("needs a common target with server group 'db-pair' (affinity)")
+               for e in plan['skipped'])
+    assert single_server_reads(fake) == []       # both members are on compute-1: nothing else to read
