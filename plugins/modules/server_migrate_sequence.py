@@ -228,7 +228,7 @@ results:
     migration_attempts:
       description:
         - The migrations started for the server, what M(novaops.migration.server_migrate) returns as C(attempts)
-          (here C(attempts) counts the tries): a list of dicts with C(mode), C(outcome) (V(succeeded), V(failed),
+          (here C(attempts) counts the tries), a list of dicts with C(mode), C(outcome) (V(succeeded), V(failed),
           V(aborted)), C(migration), C(msg) and C(elapsed). Two entries after a cold fallback.
       type: list
       elements: dict
