@@ -28,6 +28,15 @@ description:
     (greedy placement per availability zone, biggest first); explicit O(target_hosts) must exist and be usable, and
     servers are spread over them. Problems are returned in RV(plan.errors) with the numbers; the module itself only
     fails on a malformed request (for example an invalid JMESPath expression)."
+  - "Server groups (C(GET /os-server-groups?all_projects=True), the caller's own groups when the cloud refuses
+    C(all_projects)) are read when the host holds servers, with the hosts of the members that are elsewhere (up to 5
+    read one by one, more in one listing of all servers). The placement then keeps to what Nova's group filters
+    accept: an C(anti-affinity) member never goes to a host that already holds C(max_server_per_host) members (1
+    unless the group's rules say otherwise), counting those this plan sends there; an C(affinity) member only goes to
+    a host of its other members, and one whose members are all on O(host) is skipped with the reason (Nova accepts
+    only a host that already holds a member and a move never stays on its source, so the scheduler refuses it).
+    C(soft-affinity), C(soft-anti-affinity) and a policy this collection does not know only give a warning. Groups
+    that cannot be read are a warning, and Nova decides."
   - "O(mode=restore): takes the servers an evacuation report lists as moved away from O(host) and plans moving them
     back: servers already on O(host) are left alone, unfinished returns are resumed, the rest are classified as above
     with O(host) as the destination, and the free capacity of O(host) is checked."
@@ -299,13 +308,25 @@ plan:
           carries C(fallback) (V(cold)) where O(fallback) applies, C(live_blockers) (what in its flavor keeps it from
           moving live) where its flavor has such specs, and C(extra_specs_visible) (false when the flavor's extra
           specs could not be read)."
+        - "A member of a server group carries C(server_group): C(id), C(name), C(policy), C(rules), and for a V(cold)
+          or V(live) entry C(forbidden_hosts) (hosts Nova's anti-affinity filter refuses, given where the other members
+          are) and C(required_hosts) (null for any host; for an C(affinity) member the hosts of its other members)."
       type: list
       elements: dict
+    batches:
+      description:
+        - The ids of RV(plan.actions), in order, split so that no batch holds two members of one C(anti-affinity) or
+          C(soft-anti-affinity) group. One batch when no such members move together.
+        - M(novaops.migration.server_migrate_sequence) and the host roles move one server at a time, so two members
+          are never in flight together there; a caller that moves servers in parallel runs one batch after the other.
+      type: list
+      elements: list
     skipped:
       description:
         - "Servers left alone, same keys as RV(plan.actions) with C(action=skip) and the C(reason) (for a server the
           strategy cannot move: its status, what in its flavor keeps it from moving live, and which option to
-          change)."
+          change; for a member of an C(affinity) group that Nova cannot move, C(needs a common target with server
+          group ...) and why)."
       type: list
       elements: dict
     unchanged:
@@ -323,13 +344,16 @@ plan:
       description: What the capacity check compared (needed, per zone free figures, unplaced servers).
       type: dict
     errors:
-      description: Reasons the plan must not be carried out (unknown host, unusable targets, capacity shortfall).
+      description:
+        - Reasons the plan must not be carried out (unknown host, unusable targets, capacity shortfall, a server group
+          member that no usable host can take without breaking its group's policy).
       type: list
       elements: str
     warnings:
       description:
         - Things the operator should know (targets not honoured, capacity unknown, flavor extra specs not visible so
-          that nothing is known to keep a server from moving live, ...).
+          that nothing is known to keep a server from moving live, server groups or their members' hosts that could
+          not be read, soft or unknown group policies that the scheduler may or may not follow, ...).
       type: list
       elements: str
     notes:
