@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_compute.api import (
+    aggregates,
     availability_zones,
     control,
     flavors,
@@ -28,7 +29,7 @@ from mock_compute.models.exceptions import ComputeError
 from mock_compute.models.ticker import Ticker
 
 ROUTERS = (versions, identity_routes, servers, server_actions, server_migrations, os_migrations, services,
-           hypervisors, flavors, availability_zones, instance_actions, server_groups, placement, control)
+           hypervisors, flavors, availability_zones, instance_actions, server_groups, aggregates, placement, control)
 
 
 def _area(request):

@@ -68,6 +68,8 @@ RULES = {
     _P + "os-server-groups:index": PROJECT_READER_OR_ADMIN,
     _P + "os-server-groups:index:all_projects": ADMIN,
     _P + "os-server-groups:show": PROJECT_READER_OR_ADMIN,
+    **{_P + "os-aggregates:" + name: ADMIN
+       for name in ("index", "create", "show", "update", "delete", "add_host", "remove_host", "set_metadata")},
     _P + "os-instance-actions:list": PROJECT_READER_OR_ADMIN,
     _P + "os-instance-actions:show": PROJECT_READER_OR_ADMIN,
     _P + "os-instance-actions:events": ADMIN,

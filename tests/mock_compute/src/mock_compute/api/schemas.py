@@ -274,3 +274,56 @@ HYPERVISOR_SHOW_QUERY_V253 = {"type": "object", "properties": {"with_servers": s
 PAGINATION_QUERY = {"type": "object",
                     "properties": {"limit": multi_params(NON_NEGATIVE_INTEGER), "marker": COMMON_QUERY_PARAM},
                     "additionalProperties": True}
+
+# --- os-aggregates ------------------------------------------------------------------------------
+_AGGREGATE_ZONE = {"oneOf": [{"type": "string", "format": "az_name", "minLength": 1, "maxLength": 255},
+                             {"type": "null"}]}
+AGGREGATE_CREATE = {
+    "type": "object",
+    "properties": {"aggregate": {
+        "type": "object",
+        "properties": {"name": _NAME, "availability_zone": _AGGREGATE_ZONE},
+        "required": ["name"],
+        "additionalProperties": False}},
+    "required": ["aggregate"],
+    "additionalProperties": False,
+}
+AGGREGATE_UPDATE = {
+    "type": "object",
+    "properties": {"aggregate": {
+        "type": "object",
+        "properties": {"name": {"type": "string", "format": "name_with_leading_trailing_spaces", "minLength": 1,
+                                "maxLength": 255},
+                       "availability_zone": _AGGREGATE_ZONE},
+        "additionalProperties": False,
+        "anyOf": [{"required": ["name"]}, {"required": ["availability_zone"]}]}},
+    "required": ["aggregate"],
+    "additionalProperties": False,
+}
+
+
+def _aggregate_host_action(action):
+    return {
+        "type": "object",
+        "properties": {action: {"type": "object", "properties": {"host": fqdn()}, "required": ["host"],
+                                "additionalProperties": False}},
+        "required": [action],
+        "additionalProperties": False,
+    }
+
+
+AGGREGATE_ADD_HOST = _aggregate_host_action("add_host")
+AGGREGATE_REMOVE_HOST = _aggregate_host_action("remove_host")
+AGGREGATE_SET_METADATA = {
+    "type": "object",
+    "properties": {"set_metadata": {
+        "type": "object",
+        "properties": {"metadata": {
+            "type": "object",
+            "patternProperties": {"^[a-zA-Z0-9-_:. ]{1,255}$": {"type": ["string", "null"], "maxLength": 255}},
+            "additionalProperties": False}},
+        "required": ["metadata"],
+        "additionalProperties": False}},
+    "required": ["set_metadata"],
+    "additionalProperties": False,
+}

@@ -59,6 +59,12 @@ class InvalidName(str):
 
 
 NAME_RULE = "printable characters. Can not start or end with whitespace."
+# the rules of Nova's other name formats, as its InvalidName texts state them
+NAME_RULES = {
+    "name": NAME_RULE,
+    "name_with_leading_trailing_spaces": "printable characters with at least one non space character",
+    "az_name": "printable characters except :.Can not start or end with whitespace.",
+}
 
 
 def _printable(char):
@@ -71,6 +77,11 @@ def _valid_name(text):
     if not all(_printable(char) for char in text):
         return False
     return not text or all(unicodedata.category(char) != "Zs" for char in (text[0], text[-1]))
+
+
+def _valid_spaced_name(text):
+    """``name_with_leading_trailing_spaces``: printable, with at least one character that is not a space."""
+    return all(_printable(char) for char in text) and any(unicodedata.category(char) != "Zs" for char in text)
 
 
 def _uuid_like(text):
@@ -86,6 +97,10 @@ def _check_format(name, instance):
         return True
     if name == "name":
         return _valid_name(instance)
+    if name == "name_with_leading_trailing_spaces":
+        return _valid_spaced_name(instance)
+    if name == "az_name":
+        return ":" not in instance and _valid_name(instance)
     if name == "uuid":
         return _uuid_like(instance)
     if name == "date-time":
@@ -117,6 +132,11 @@ def iter_errors(schema, instance, path=()):  # pylint: disable=too-many-branches
             for name, subschema in value.items():
                 if name in instance:
                     yield from iter_errors(subschema, instance[name], (*path, name))
+        elif keyword == "patternProperties" and isinstance(instance, dict):
+            for pattern, subschema in value.items():
+                for name in instance:
+                    if re.search(pattern, name):
+                        yield from iter_errors(subschema, instance[name], (*path, name))
         elif keyword == "required" and isinstance(instance, dict):
             for name in value:
                 if name not in instance:
@@ -160,10 +180,14 @@ def iter_errors(schema, instance, path=()):  # pylint: disable=too-many-branches
             valid = [s for s in value if next(iter_errors(s, instance, path), None) is None]
             if not valid:
                 yield path, instance, "%r is not valid under any of the given schemas" % (instance,)
+        elif keyword == "anyOf":
+            if not any(next(iter_errors(s, instance, path), None) is None for s in value):
+                yield path, instance, "%r is not valid under any of the given schemas" % (instance,)
         elif keyword == "maxItems" and isinstance(instance, list) and len(instance) > value:
             yield path, instance, "%r %s" % (instance, "is expected to be empty" if value == 0 else "is too long")
-        elif keyword == "format" and value == "name" and not _check_format(value, instance):
-            yield path, instance, InvalidName("An invalid 'name' value was provided. The name must be: " + NAME_RULE)
+        elif keyword == "format" and value in NAME_RULES and not _check_format(value, instance):
+            yield path, instance, InvalidName("An invalid 'name' value was provided. The name must be: "
+                                              + NAME_RULES[value])
         elif keyword == "format" and not _check_format(value, instance):
             yield path, instance, "%r is not a %r" % (instance, value)
 

@@ -178,6 +178,7 @@ class Cloud:
                 "servers": servers,
                 "migrations": [_plain(m) for m in state.migrations.values()],
                 "server_groups": [_plain(g) for g in state.server_groups.values()],
+                "aggregates": [_plain(a) for a in state.aggregates.list()],
                 "allocations": state.allocations.snapshot(),
                 "faults": [f.to_dict() for f in self.faults.list()],
                 "identity": self.identity.snapshot(),

@@ -191,3 +191,31 @@ class InvalidFault(ValueError):
 
 class InvalidTopology(ValueError):
     """A topology document is malformed."""
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s could not be found."
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_name)s already exists."
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_id)s already has host %(host)s."
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s has no host %(host)s."
+
+
+class InvalidAggregateAction(InvalidInput):
+    """Nova's InvalidAggregateAction*: a 400 on create, update, set_metadata and delete, a 409 on add/remove_host."""
+
+    msg_fmt = "Unacceptable parameters."
+
+
+class AggregateComputeHostNotFound(NotFound):
+    """ComputeHostNotFound as the aggregate API maps it (404), unlike migrate's 400."""
+
+    msg_fmt = "Compute host %(host)s could not be found."

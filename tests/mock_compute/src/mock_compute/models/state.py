@@ -9,6 +9,7 @@ All mutation goes through the helpers here so the indexes cannot drift.
 import datetime
 import uuid
 
+from mock_compute.models.aggregates import Aggregates
 from mock_compute.models.allocations import AllocationLedger, Resources
 from mock_compute.models.flavors import Flavor
 from mock_compute.models.hosts import COMPUTE_BINARY, CONTROLLER_BINARIES, INTERNAL_ZONE, ComputeHost, Service
@@ -54,6 +55,7 @@ class CloudState:
         self.server_groups = {}          # uuid -> ServerGroup, in creation order
         self.group_of_server = {}        # server uuid -> its ServerGroup (a server joins at most one, at boot)
         self.allocations = AllocationLedger()
+        self.aggregates = Aggregates(self)
         self.next_server_id = 1
         self.next_migration_id = 1
 
@@ -262,6 +264,11 @@ def build_state(topology, identity, now):
         action.record("compute__do_build_and_run_instance", created, host=server.host)
         state.instance_actions[server.uuid] = [action]
     _build_server_groups(state, topology, projects, users, first_user_of, created_base)
+    for number, spec in enumerate(topology.get("aggregates") or (), start=1):
+        aggregate = state.aggregates.create(spec["name"], spec.get("zone"), now=created_base - datetime.timedelta(
+            minutes=number), uuid=spec.get("uuid") or stable_uuid("aggregate", spec["name"]))
+        aggregate.hosts.extend(spec["hosts"])
+        aggregate.metadata.update(spec.get("metadata") or {})
     return state
 
 

@@ -11,6 +11,7 @@ import importlib.resources
 
 import yaml
 
+from mock_compute.models.aggregates import DEFAULT_ZONE
 from mock_compute.models.exceptions import InvalidTopology
 from mock_compute.models.flavors import DEFAULT_FLAVORS
 from mock_compute.models.server_groups import ANTI_AFFINITY, MAX_SERVER_PER_HOST, POLICIES
@@ -36,7 +37,7 @@ _SERVER_KEYS = {"name", "id", "host", "flavor", "status", "project", "user", "av
                 "locked_reason", "image", "fault", "metadata", "key_name", "description", "group"}
 _TOP_KEYS = {"name", "description", "zones", "controllers", "host_defaults", "projects", "users",
              "application_credentials", "flavors", "hosts", "servers", "server_groups",
-             "pci_aliases", "vgpu_live_migration"}
+             "pci_aliases", "vgpu_live_migration", "aggregates"}
 DEFAULT_IMAGE = "70a599e0-31e7-49b7-b260-868f441e862b"
 
 
@@ -224,6 +225,60 @@ def _normalize_server_groups(doc, projects, users):
     return groups
 
 
+def _normalize_aggregates(doc, hosts):
+    """``aggregates``: the declared ones, after one per zone other than the default for the hosts no declared
+    aggregate puts in their zone (an operator has to create those in Nova). A host's zone comes from its
+    aggregates when it gives none itself; a host in two zones is refused, as Nova refuses it."""
+    declared, seen = [], set()
+    host_names = [h["name"] for h in hosts]
+    for raw in doc.get("aggregates") or ():
+        _check_keys(raw, {"name", "uuid", "zone", "hosts", "metadata"}, "aggregate")
+        item = dict(raw)
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip() or name in seen:
+            _fail("aggregates need unique names (got %r)" % name)
+        seen.add(name)
+        metadata = item.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            _fail("aggregate %s: metadata must be a mapping" % name)
+        metadata = {str(key): str(value) for key, value in metadata.items()}
+        meta_zone = metadata.pop("availability_zone", None)
+        zone = item.get("zone", meta_zone)
+        if meta_zone is not None and meta_zone != zone:
+            _fail("aggregate %s: zone and metadata availability_zone differ" % name)
+        if zone is not None and (not isinstance(zone, str) or not zone or ":" in zone):
+            _fail("aggregate %s: zone must be a non-empty name without ':'" % name)
+        members = item.get("hosts") or []
+        if not isinstance(members, list) or len(set(members)) != len(members) or not set(members) <= set(host_names):
+            _fail("aggregate %s: hosts must be distinct names of hosts" % name)
+        declared.append({"name": name, "zone": zone, "hosts": list(members), "metadata": metadata,
+                         **({"uuid": item["uuid"]} if item.get("uuid") else {})})
+    explicit = {raw.get("name"): raw.get("zone") for raw in doc.get("hosts") or () if isinstance(raw, dict)}
+    for host in hosts:
+        zones = {a["zone"] for a in declared if a["zone"] and host["name"] in a["hosts"]}
+        if len(zones) > 1:
+            _fail("host %s: its aggregates put it in zones %s" % (host["name"], ", ".join(sorted(zones))))
+        if zones:
+            zone = zones.pop()
+            if explicit.get(host["name"]) not in (None, zone):
+                _fail("host %s: zone %s, but its aggregates put it in %s" % (host["name"], host["zone"], zone))
+            host["zone"] = zone
+    by_name = {a["name"]: a for a in declared}
+    made = []
+    for host in hosts:
+        zone = host["zone"]
+        if zone == DEFAULT_ZONE or any(a["zone"] == zone and host["name"] in a["hosts"] for a in declared):
+            continue
+        aggregate = by_name.get(zone)
+        if aggregate is None:
+            aggregate = by_name[zone] = {"name": zone, "zone": zone, "hosts": [], "metadata": {}}
+            made.append(aggregate)
+        elif aggregate["zone"] != zone:
+            _fail("aggregate %s: hosts in zone %s need it to have that zone" % (zone, zone))
+        aggregate["hosts"].append(host["name"])
+    return made + declared
+
+
 def _check_group_members(servers, groups):
     names = {g["name"] for g in groups}
     for server in servers:
@@ -249,6 +304,7 @@ def normalize(doc):
     projects, users, creds = _normalize_identity(doc)
     flavors = _normalize_flavors(doc)
     hosts = _normalize_hosts(doc)
+    aggregates = _normalize_aggregates(doc, hosts)
     servers = _normalize_servers(doc, hosts, flavors, projects, users)
     server_groups = _normalize_server_groups(doc, projects, users)
     _check_group_members(servers, server_groups)
@@ -264,7 +320,7 @@ def normalize(doc):
     return {"name": doc.get("name", "custom"), "zones": zones, "controllers": controllers, "projects": projects,
             "users": users, "application_credentials": creds, "flavors": flavors, "hosts": hosts,
             "servers": servers, "server_groups": server_groups, "pci_aliases": _normalize_pci_aliases(doc),
-            "vgpu_live_migration": _flag(doc, "vgpu_live_migration")}
+            "vgpu_live_migration": _flag(doc, "vgpu_live_migration"), "aggregates": aggregates}
 
 
 def load_file(path):
