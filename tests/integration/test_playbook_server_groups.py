@@ -6,12 +6,16 @@ placement alone would pick compute-3 for the compute-1 member (it has the most f
 server), and Nova's anti-affinity filter would answer No valid host half-way through the run. The plan must send it
 to compute-4. An affinity pair whose members are all on compute-1 cannot leave through the scheduler at all (Nova
 accepts only a host that already holds a member, and a move never stays on its source): the plan skips both with
-that reason, so require_empty stops the run before any change.
+that reason, so require_empty stops the run before any change. The named-target check of group_checks runs against
+the same mock through openstacksdk.
 """
 
 import json
 
 import pytest
+from ansible_collections.novaops.migration.plugins.module_utils import group_checks
+from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
+from ansible_collections.novaops.migration.plugins.module_utils.api import RestClient
 from mock_compute.testing import mock_cloud_in_process
 from playbook_runner import run_collection_playbook, write_requests
 
@@ -87,3 +91,22 @@ def test_affinity_members_all_on_the_host_are_skipped_before_any_change(tmp_path
     assert "compute-1 would still hold 2 server(s)" in result.output, result.output[-4000:]
     assert "skip fused-1 (ACTIVE): needs a common target with server group 'fused' (affinity)" in result.output
     assert write_requests(fused) == []
+
+
+def test_group_target_problem_against_the_mock(pair):
+    # The named-target check through real openstacksdk: the 2.71 field, the group's show and the peer's host.
+    pair.reset()
+    conn = pair.connect("mock-admin")
+    versions = mv.from_endpoint_data(conn.compute.get_endpoint_data())
+    server = {"id": pair.server_id("anti-1"), "host": "compute-1"}
+    warnings = []
+    problem = group_checks.group_target_problem(conn.compute, versions, server, "compute-3", False, warnings)
+    assert problem.startswith("server group 'db-pair' (anti-affinity): compute-3 already holds another member")
+    assert group_checks.group_target_problem(RestClient(conn.compute), versions, server, "compute-4", False,
+                                             warnings) is None
+    older = versions._replace(max=(2, 70))     # below 2.71 the groups are listed
+    assert "compute-3 already holds" in group_checks.group_target_problem(conn.compute, older, server, "compute-3",
+                                                                          False, warnings)
+    plain = {"id": pair.server_id("plain-1"), "host": "compute-1"}
+    assert group_checks.group_target_problem(conn.compute, versions, plain, "compute-3", False, warnings) is None
+    assert warnings == []
