@@ -144,6 +144,19 @@ class MockCloudHandle:
     def restart_host(self, host):
         return self._control("POST", "/hosts/%s/restart" % host)
 
+    def reboot_host(self, host, down_seconds, servers=None, service_down_time=None):
+        """Simulate a reboot of a compute host (its heartbeats stop for ``down_seconds``); returns the reboot."""
+        body = {"down_seconds": down_seconds}
+        if servers is not None:
+            body["servers"] = servers
+        if service_down_time is not None:
+            body["service_down_time"] = service_down_time
+        return self._control("POST", "/hosts/%s/reboot" % host, body, expect=(202,))
+
+    def host_history(self, host, after=0):
+        """The host's reboot transitions, oldest first: ``{"sequence", "event", "at", "servers", "host"}``."""
+        return self._control("GET", "/history?host=%s&after=%d" % (host, after))["history"]
+
     # convenience -------------------------------------------------------------------
     def server_id(self, name):
         """Server uuid by name (from /mock/state)."""

@@ -46,7 +46,8 @@ async def list_zones_detail(request: Request):
         def entry(service):
             up = cloud.is_service_up(service)
             return {"available": up, "active": not service.disabled,
-                    "updated_at": now if up else db_time(service.last_seen_at or service.updated_at)}
+                    "updated_at": now if up and service.host not in cloud.reboots.active
+                    else db_time(cloud.last_heartbeat(service))}
 
         info = []
         for name in available:

@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse, Response
 from mock_compute.api.context import get_cloud
 from mock_compute.api.errors import APIError
 from mock_compute.api.request import NO_BODY, read_json
-from mock_compute.models.exceptions import InvalidFault
+from mock_compute.config import _seconds
+from mock_compute.models.exceptions import ComputeError, InvalidFault
+from mock_compute.models.host_reboots import STOP
 
 router = APIRouter()
 
@@ -74,16 +76,21 @@ async def state(request: Request):
 
 @router.get("/mock/history")
 async def history(request: Request):
-    """``?server=UUID[&after=N]``: the states the server went through while workflows moved it."""
+    """``?server=UUID[&after=N]``: the states the server went through while workflows moved it;
+    ``?host=NAME[&after=N]``: the host's reboots (rebooting, down, up, each with its time)."""
     cloud = get_cloud(request)
     server = request.query_params.get("server")
+    host = request.query_params.get("host")
     try:
         after = int(request.query_params.get("after", "0"))
     except ValueError:
         raise APIError(400, "'after' must be an integer") from None
-    if not server:
-        raise APIError(400, "'server' (a server id) is required")
+    if not server and not host:
+        raise APIError(400, "'server' (a server id) or 'host' (a compute host name) is required")
     with cloud.locked():
+        if host:
+            return JSONResponse({"history": cloud.reboots.history(host, after),
+                                 "last_sequence": cloud.reboots.last_sequence})
         return JSONResponse({"history": cloud.engine.history.of(server, after),
                              "last_sequence": cloud.engine.history.last_sequence})
 
@@ -102,6 +109,25 @@ async def update_config(request: Request):
     except (TypeError, ValueError) as exc:
         raise APIError(400, str(exc)) from exc
     return JSONResponse(config.to_dict())
+
+
+@router.post("/mock/hosts/{host}/reboot")
+async def reboot_host(request: Request, host: str):
+    """Simulate a reboot of the compute host: ``{"down_seconds": N, "servers": "stop"|"keep",
+    "service_down_time": S}`` (see ``models/host_reboots.py``); 202 with the reboot and when it will be back."""
+    cloud = get_cloud(request)
+    body = await _json(request, default={})
+    if not isinstance(body, dict) or set(body) - {"down_seconds", "servers", "service_down_time"}:
+        raise APIError(400, "the body takes down_seconds, servers (keep or stop) and service_down_time")
+    try:
+        down_seconds = _seconds("down_seconds", body.get("down_seconds", 0))
+        service_down_time = _seconds("service_down_time", body.get("service_down_time", 0))
+        reboot = cloud.reboot_host(host, down_seconds, body.get("servers", STOP), service_down_time)
+    except ValueError as exc:
+        raise APIError(400, str(exc)) from None
+    except ComputeError as exc:
+        raise APIError(exc.code, exc.message) from None
+    return JSONResponse(reboot, status_code=202)
 
 
 @router.post("/mock/hosts/{host}/restart")

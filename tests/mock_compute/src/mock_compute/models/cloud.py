@@ -11,16 +11,21 @@ import threading
 
 from mock_compute.config import MockConfig
 from mock_compute.models import clock
-from mock_compute.models.compute_api import ComputeAPI
+from mock_compute.models.compute_api import Actor, ComputeAPI
 from mock_compute.models.counters import RequestCounters
 from mock_compute.models.engine import Engine
-from mock_compute.models.exceptions import InvalidFault
+from mock_compute.models.exceptions import Conflict, InvalidFault, NotFound
 from mock_compute.models.faults import SERVICE_DOWN, FaultRegistry
+from mock_compute.models.host_reboots import SERVERS_CHOICES, STOP, HostReboots, new_reboot
+from mock_compute.models.hosts import COMPUTE_BINARY
 from mock_compute.models.identity import IdentityStore
+from mock_compute.models.instance_actions import STOP as STOP_ACTION
 from mock_compute.models.migrations import EVACUATION
 from mock_compute.models.queries import Queries
 from mock_compute.models.scheduler import Scheduler
+from mock_compute.models.servers import ACTIVE, PAUSED, POWERING_OFF
 from mock_compute.models.state import build_identity, build_state
+from mock_compute.models.workflows import PowerAction
 
 
 def _iso(value):
@@ -54,6 +59,7 @@ class Cloud:
         self.queries = Queries(self)
         self.state = None
         self.scheduler = None
+        self.reboots = HostReboots()
         self._load()
 
     def _load(self):
@@ -61,17 +67,23 @@ class Cloud:
         self.state = build_state(self._topology, self.identity, clock.utcnow())
         self.scheduler = Scheduler(self.state, self.is_service_up)
         self.engine.clear()
+        self.reboots.clear()
 
     # locking and time -----------------------------------------------------------
     @contextlib.contextmanager
     def locked(self):
         with self._lock:
-            self.engine.advance(clock.monotonic())
+            self._advance(clock.monotonic())
             yield self
 
     def tick(self):
         with self._lock:
-            self.engine.advance(clock.monotonic())
+            self._advance(clock.monotonic())
+
+    def _advance(self, now):
+        for reboot in self.reboots.due(now):
+            self._host_booted(reboot)
+        self.engine.advance(now)
 
     @property
     def topology(self):
@@ -92,10 +104,64 @@ class Cloud:
             return self.config
 
     def is_service_up(self, service):
-        """servicegroup ``service_is_up``: heartbeat present and not forced down."""
+        """servicegroup ``service_is_up``: heartbeat present (or younger than service_down_time during a reboot)
+        and not forced down."""
         if service.forced_down or service.heartbeat_down:
             return False
+        reboot = self.reboots.active.get(service.host) if service.binary == COMPUTE_BINARY else None
+        if reboot is not None and reboot.reported_down_at(clock.monotonic()):
+            return False
         return service.host not in self.faults.down_hosts()
+
+    def last_heartbeat(self, service):
+        """What the service's ``updated_at`` shows: now while it heartbeats, else its last heartbeat."""
+        reboot = self.reboots.active.get(service.host) if service.binary == COMPUTE_BINARY else None
+        if reboot is not None:
+            return reboot.last_heartbeat
+        if self.is_service_up(service):
+            return clock.utcnow()
+        return service.last_seen_at or service.updated_at
+
+    # host reboots (control API) ------------------------------------------------------
+    def reboot_host(self, host_name, down_seconds, servers=STOP, service_down_time=0.0):
+        """Stop the host's nova-compute heartbeats for ``down_seconds``; see ``models/host_reboots.py``."""
+        if servers not in SERVERS_CHOICES:
+            raise ValueError("servers must be one of %s" % ", ".join(SERVERS_CHOICES))
+        with self.locked():
+            host = self.state.hosts.get(host_name)
+            if host is None:
+                raise NotFound("host %s not found" % host_name)
+            if host_name in self.reboots.active:
+                raise Conflict("host %s is already rebooting" % host_name)
+            busy = self.engine.busy_on_host(host_name)
+            if busy:
+                raise Conflict("host %s has operations in progress (%s): the mock does not model a reboot under "
+                               "them" % (host_name, ", ".join(busy)))
+            service = host.service
+            up = self.is_service_up(service)
+            if up:
+                service.last_seen_at = clock.utcnow()
+            reboot = new_reboot(host_name, up, service.last_seen_at, down_seconds, service_down_time, servers)
+            self.reboots.start(reboot)
+            if down_seconds <= 0:
+                self._advance(clock.monotonic())
+            return reboot.to_dict()
+
+    def _host_booted(self, reboot):
+        """nova-compute is back: heartbeats, ``init_host`` (evacuations), and the power sync of its guests."""
+        host = self.state.hosts.get(reboot.host)
+        if host is None:
+            return
+        host.service.heartbeat_down = False
+        self.complete_evacuations(reboot.host)
+        if reboot.servers != STOP:
+            return
+        actor = Actor(user_id=None, project_id=None, is_admin=True)
+        for server in list(self.state.servers_by_host.get(reboot.host, {}).values()):
+            if server.vm_state in (ACTIVE, PAUSED) and server.task_state is None:
+                action = self.state.new_action(server, STOP_ACTION, dataclasses.replace(
+                    actor, request_id="req-power-sync-%s" % server.uuid), clock.utcnow())
+                self.engine.start(PowerAction(self, server, POWERING_OFF, action=action), clock.monotonic())
 
     def add_fault(self, spec):
         with self.locked():
@@ -161,6 +227,8 @@ class Cloud:
                 item["service"]["up"] = self.is_service_up(host.service)
                 item["usage"] = dataclasses.asdict(state.allocations.usage(host.name))
                 item["servers"] = list(state.servers_by_host.get(host.name, {}))
+                reboot = self.reboots.active.get(host.name)
+                item["reboot"] = reboot.to_dict() if reboot else None
                 hosts.append(item)
             servers = []
             for server in state.servers.values():

@@ -75,6 +75,18 @@ class Engine:
     def workflows_for(self, server_uuid):
         return [w for w in self._workflows if w.server.uuid == server_uuid]
 
+    def busy_on_host(self, host):
+        """The running workflows that involve ``host`` (their server is there or their migration goes from or to it)."""
+        busy = []
+        for workflow in self._workflows:
+            migration = workflow.migration
+            hosts = {workflow.server.host, getattr(workflow, "requested_host", None)}
+            if migration is not None:
+                hosts |= {migration.source_compute, migration.dest_compute}
+            if host in hosts:
+                busy.append("%s of %s" % (type(workflow).__name__, workflow.server.uuid))
+        return busy
+
     def workflow_for_migration(self, migration):
         return next((w for w in self._workflows if getattr(w, "migration", None) is migration), None)
 

@@ -3,7 +3,6 @@
 import json
 
 from mock_compute.api.views.common import db_time
-from mock_compute.models import clock
 
 UPTIME = " 08:32:11 up 93 days, 18:25, 1 user, load average: 0.20"    # what libvirt hosts report
 _CPU_INFO = {"arch": "x86_64", "model": "Haswell-noTSX", "vendor": "Intel", "features": ["sse4.2", "avx2"]}
@@ -11,8 +10,8 @@ _CPU_INFO = {"arch": "x86_64", "model": "Haswell-noTSX", "vendor": "Intel", "fea
 
 def service(ctx, cloud, svc):
     alive = cloud.is_service_up(svc)
-    # A live service reports its latest heartbeat; a dead one the last heartbeat seen.
-    updated = clock.utcnow() if alive else (svc.last_seen_at or svc.updated_at)
+    # A live service reports its latest heartbeat; a dead or rebooting one the last heartbeat seen.
+    updated = cloud.last_heartbeat(svc)
     data = {
         "binary": svc.binary,
         "host": svc.host,
