@@ -8,7 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils.planning.capacity import RESOURCES, flavor_needs
-from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import live_blockers
+from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import cold_blockers, live_blockers
 from ansible_collections.novaops.migration.plugins.module_utils.planning import strategy as strat
 
 
@@ -107,7 +107,8 @@ def classify(server, options):
     blockers = live_blockers(server.get('flavor'))
     action, reason, fallback = strat.decide(status, strategy, blockers=blockers,
                                             allow_cold_for_running=bool(options.get('allow_cold_for_running')),
-                                            fallback=options.get('fallback') or 'none')
+                                            fallback=options.get('fallback') or 'none',
+                                            cold_blockers=cold_blockers(server.get('flavor')))
     if blockers:
         details['live_blockers'] = blockers
     if action != SKIP:

@@ -143,3 +143,16 @@ def test_restore_as_left_for_a_server_that_left_live():
     stopped = restore_plan.plan_restore('compute-1', HOSTS, moved,
                                         {'id-a': server('a', on='compute-2', status='SHUTOFF', extra_specs={})})
     assert (stopped['actions'][0]['action'], stopped['actions'][0]['mode_reason']) == ('cold', 'it left live')
+
+
+@pytest.mark.parametrize('strategy', ['cold', 'auto'])
+def test_a_server_with_accelerators_is_skipped_whatever_the_strategy(strategy):
+    # Nova's migrate and os-migrateLive both answer HTTP 400 for a server with accelerators: planning a move of it
+    # would only fail the run halfway.
+    servers = [server('web', extra_specs={}), server('fpga', status='SHUTOFF',
+                                                     extra_specs={'accel:device_profile': 'fpga-dp'})]
+    plan = evacuation_plan.plan_evacuation('compute-1', HOSTS, servers,
+                                           options=dict(strategy=strategy, allow_cold_for_running=True))
+    assert [e['name'] for e in plan['actions']] == ['web']
+    fpga = next(e for e in plan['skipped'] if e['name'] == 'fpga')
+    assert 'accel:device_profile=fpga-dp' in fpga['reason'] and 'live or cold' in fpga['reason']
