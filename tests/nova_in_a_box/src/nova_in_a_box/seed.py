@@ -75,7 +75,7 @@ class Seeder:
         return self._identity.internal_token(user_name, project_name, roles)
 
     def run(self):
-        self._zones()
+        self._aggregates()
         self._flavors()
         self._server_groups()
         servers = self._servers()
@@ -83,16 +83,18 @@ class Seeder:
         return servers
 
     # zones and flavors ------------------------------------------------------------------------------------------
-    def _zones(self):
-        default_zone = self.plane.nova.conf.default_availability_zone
-        for zone in self.topology["zones"]:
-            if zone == default_zone:
-                continue
-            body = self.api.call("POST", "/os-aggregates", {"aggregate": {"name": zone, "availability_zone": zone}})
-            aggregate = body["aggregate"]["id"]
-            for host in self.topology["hosts"]:
-                if host["zone"] == zone:
-                    self.api.call("POST", "/os-aggregates/%s/action" % aggregate, {"add_host": {"host": host["name"]}})
+    def _aggregates(self):
+        """The topology's aggregates (one per zone other than the default first), before any server boots."""
+        for spec in self.topology["aggregates"]:
+            body = {"name": spec["name"]}
+            if spec["zone"]:
+                body["availability_zone"] = spec["zone"]
+            aggregate = self.api.call("POST", "/os-aggregates", {"aggregate": body})["aggregate"]["id"]
+            if spec["metadata"]:
+                self.api.call("POST", "/os-aggregates/%s/action" % aggregate,
+                              {"set_metadata": {"metadata": spec["metadata"]}})
+            for host in spec["hosts"]:
+                self.api.call("POST", "/os-aggregates/%s/action" % aggregate, {"add_host": {"host": host}})
 
     def _flavors(self):
         body = self.api.call("GET", "/flavors/detail?is_public=None", microversion="2.61")

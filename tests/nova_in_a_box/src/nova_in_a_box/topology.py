@@ -61,7 +61,7 @@ _HOST_KEYS = set(HOST_DEFAULTS) | {"name", "zone", "node", "host_ip", "status", 
 _SERVER_KEYS = {"name", "id", "host", "flavor", "status", "project", "user", "availability_zone", "locked",
                 "locked_reason", "image", "fault", "metadata", "key_name", "description", "group"}
 _TOP_KEYS = {"name", "description", "zones", "controllers", "host_defaults", "projects", "users",
-             "application_credentials", "flavors", "hosts", "servers", "server_groups"}
+             "application_credentials", "flavors", "hosts", "servers", "server_groups", "aggregates"}
 # Nova's server group policies (2.64 names); only anti-affinity takes a rule
 GROUP_POLICIES = ("anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity")
 MAX_COMPUTES = 64
@@ -192,6 +192,59 @@ def _hosts(doc, warnings):
         warnings.append("hosts: %s ignored (every fake hypervisor reports type 'fake' and Nova's my_ip)"
                         % ", ".join(sorted(ignored)))
     return hosts
+
+
+def _aggregates(doc, hosts, warnings):
+    """``aggregates`` as the mock reads them: the declared ones, after one per zone other than ``nova`` for the hosts
+    no declared aggregate puts in their zone; a host without ``zone`` takes its aggregates' zone."""
+    declared, seen = [], set()
+    host_names = [h["name"] for h in hosts]
+    for raw in doc.get("aggregates") or ():
+        item = _mapping(raw, {"name", "uuid", "zone", "hosts", "metadata"}, "aggregate")
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip() or name in seen:
+            _fail("aggregates need unique names (got %r)" % name)
+        seen.add(name)
+        metadata = item.get("metadata") or {}
+        if not isinstance(metadata, dict):
+            _fail("aggregate %s: metadata must be a mapping" % name)
+        metadata = {str(key): str(value) for key, value in metadata.items()}
+        meta_zone = metadata.pop("availability_zone", None)
+        zone = item.get("zone", meta_zone)
+        if meta_zone is not None and meta_zone != zone:
+            _fail("aggregate %s: zone and metadata availability_zone differ" % name)
+        if zone is not None and (not isinstance(zone, str) or not zone or ":" in zone):
+            _fail("aggregate %s: zone must be a non-empty name without ':'" % name)
+        members = item.get("hosts") or []
+        if not isinstance(members, list) or len(set(members)) != len(members) or not set(members) <= set(host_names):
+            _fail("aggregate %s: hosts must be distinct names of hosts" % name)
+        if item.get("uuid"):
+            warnings.append("aggregate %s: uuid ignored (Nova assigns it)" % name)
+        declared.append({"name": name, "zone": zone, "hosts": list(members), "metadata": metadata})
+    explicit = {raw.get("name"): raw.get("zone") for raw in doc.get("hosts") or () if isinstance(raw, dict)}
+    for host in hosts:
+        zones = {a["zone"] for a in declared if a["zone"] and host["name"] in a["hosts"]}
+        if len(zones) > 1:
+            _fail("host %s: its aggregates put it in zones %s" % (host["name"], ", ".join(sorted(zones))))
+        if zones:
+            zone = zones.pop()
+            if explicit.get(host["name"]) not in (None, zone):
+                _fail("host %s: zone %s, but its aggregates put it in %s" % (host["name"], host["zone"], zone))
+            host["zone"] = zone
+    by_name = {a["name"]: a for a in declared}
+    made = []
+    for host in hosts:
+        zone = host["zone"]
+        if zone == "nova" or any(a["zone"] == zone and host["name"] in a["hosts"] for a in declared):
+            continue
+        aggregate = by_name.get(zone)
+        if aggregate is None:
+            aggregate = by_name[zone] = {"name": zone, "zone": zone, "hosts": [], "metadata": {}}
+            made.append(aggregate)
+        elif aggregate["zone"] != zone:
+            _fail("aggregate %s: hosts in zone %s need it to have that zone" % (zone, zone))
+        aggregate["hosts"].append(host["name"])
+    return made + declared
 
 
 def _servers(doc, hosts, flavors, projects, users, warnings):
@@ -330,6 +383,7 @@ def normalize(doc):
     projects, users, creds = _identity(doc)
     flavors = _flavors(doc, warnings)
     hosts = _hosts(doc, warnings)
+    aggregates = _aggregates(doc, hosts, warnings)
     servers = _servers(doc, hosts, flavors, projects, users, warnings)
     server_groups = _server_groups(doc, projects, users)
     _check_group_members(servers, server_groups, warnings)
@@ -352,7 +406,7 @@ def normalize(doc):
         warnings.append("zones without hosts do not exist in Nova: %s" % ", ".join(empty))
     topology = {"name": doc.get("name", "custom"), "zones": host_zones, "controllers": controllers[:1],
                 "projects": projects, "users": users, "application_credentials": creds, "flavors": flavors,
-                "hosts": hosts, "servers": servers, "server_groups": server_groups}
+                "hosts": hosts, "servers": servers, "server_groups": server_groups, "aggregates": aggregates}
     return topology, warnings
 
 
