@@ -14,17 +14,19 @@ description:
   - Used by the collection's playbooks on their extra vars and by the host roles on their variables, before any
     change. It resolves the old spelling C(live_migrate_active) (V(true) is the strategy V(auto), V(false) V(cold)),
     refuses it next to a strategy, and lists the options that contradict the strategy in effect (for example
-    C(fallback=cold) with the strategy V(cold)), each with what to drop, under the names given in O(names).
+    C(fallback=cold) or any C(on_stall) with the strategy V(cold)), each with what to drop, under the names given in
+    O(names).
 options:
   _input:
     description:
       - C(strategy) (V(cold), V(live), V(auto), or null when not chosen), C(live_migrate_active) (true, false or null),
-        C(allow_cold_for_running) and C(fallback) (V(none) or V(cold)).
+        C(allow_cold_for_running), C(fallback) (V(none) or V(cold)) and C(on_stall) (V(wait), V(force_complete),
+        V(abort), or null when not chosen; optional).
     type: dict
     required: true
   names:
     description:
-      - How each of the four keys is shown in messages, for example C(-e strategy) or C(host_evacuation_strategy).
+      - How each of the keys is shown in messages, for example C(-e strategy) or C(host_evacuation_strategy).
     type: dict
     required: true
   default:
@@ -54,7 +56,7 @@ import re
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import AUTO, COLD, conflicts
 
-KEYS = ('strategy', 'fallback', 'allow_cold_for_running', 'live_migrate_active')
+KEYS = ('strategy', 'fallback', 'allow_cold_for_running', 'live_migrate_active', 'on_stall')
 
 
 def _blank(value):
@@ -82,9 +84,10 @@ def strategy_options(given, names, default=None):
         strategy = (AUTO if old else COLD) if old is not None else (default or None)
     fallback = 'none' if _blank(given.get('fallback')) else str(given['fallback']).strip()
     allow = not _blank(given.get('allow_cold_for_running')) and _flag(given['allow_cold_for_running'])
+    on_stall = None if _blank(given.get('on_stall')) else str(given['on_stall']).strip()
     if strategy:
         pattern = re.compile(r'\b(%s)\b' % '|'.join(KEYS))
-        for problem in conflicts(strategy, fallback=fallback, allow_cold_for_running=allow):
+        for problem in conflicts(strategy, fallback=fallback, allow_cold_for_running=allow, on_stall=on_stall):
             errors.append(pattern.sub(lambda match: names[match.group(1)], problem) + '.')
     return {'strategy': strategy, 'errors': errors}
 

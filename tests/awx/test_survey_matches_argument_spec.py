@@ -43,6 +43,10 @@ NOT_ASKED = {
                 "write another name into the marker and the report",
     "progress_interval": "the default (a progress line about every 30 s) suits a job's output; set "
                          "host_evacuation_progress_interval in the template's Variables to change it",
+    "on_stall": "a survey sends every answer, and any on_stall contradicts the survey's default strategy cold (only "
+                "live migrations stall); set host_evacuation_on_stall in the template's Variables for live moves",
+    "stall_timeout": "only used with on_stall (see there); the default of 120 s suits most guests, set "
+                     "host_evacuation_stall_timeout in the template's Variables to change it",
     "live": "the old spelling of strategy (true is auto, false is cold), kept for existing command lines; a survey "
             "sends every answer, and an answer for both would make the play refuse to start",
 }

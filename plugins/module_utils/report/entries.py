@@ -39,6 +39,38 @@ def mode_and_why(item):
     return '%s (%s)' % (mode(item), why) if why else mode(item)
 
 
+STALLED_AT = re.compile(r'stalled at (\d+)%')
+
+
+def attempts_text(attempts, after, failed):
+    """What happened to a server with more than one migration, or an aborted one, in words (None otherwise).
+
+    ``live aborted after a stall at 62%, then cold: moved to compute-3``; ``live failed (migration error), then
+    cold failed``.
+    """
+    attempts = [a for a in attempts or [] if isinstance(a, dict)]
+    if len(attempts) < 2 and not any(a.get('outcome') == 'aborted' for a in attempts):
+        return None
+    parts = []
+    for attempt in attempts:
+        outcome = attempt.get('outcome') or '?'
+        text = '%s %s' % (attempt.get('mode') or '?', outcome)
+        if outcome == 'aborted':
+            found = STALLED_AT.search(attempt.get('msg') or '')
+            text += ' after a stall at %s%%' % found.group(1) if found else ' after a stall'
+        elif outcome == 'failed':
+            status = (attempt.get('migration') or {}).get('status')
+            refused = re.search(r'HTTP (\d+)', attempt.get('msg') or '')
+            if status in ('error', 'failed'):
+                text += ' (migration %s)' % status
+            elif refused:
+                text += ' (refused, HTTP %s)' % refused.group(1)
+        elif outcome == 'succeeded':
+            text = '%s: moved to %s' % (attempt.get('mode') or '?', after.get('host') or '?') if not failed else text
+        parts.append(text)
+    return ', then '.join(parts)
+
+
 def plural(count, word):
     return '%d %s%s' % (count, word, '' if count == 1 else 's')
 
@@ -116,8 +148,17 @@ def migration_record(result, server, started, finished):
         'finished_ts': round(float(finished), 3),
         'elapsed': round(seconds, 1),
         'module_elapsed': result.get('elapsed'),
-        'attempts': result.get('attempts', 1),
+        'attempts': result.get('attempts', 1) if not isinstance(result.get('attempts'), list) else 1,
+        # Each migration started (server_migrate's attempts): a live one, then its cold fallback.
+        'migration_attempts': result.get('migration_attempts') or (
+            result.get('attempts') if isinstance(result.get('attempts'), list) else []),
     }
+    if result.get('mode') in ('live', 'cold') and result.get('mode') != entry['mode']:
+        # The mode the server moved with after a cold fallback; the plan's stays in planned_mode.
+        entry['planned_mode'], entry['mode'] = entry['mode'], result['mode']
+        entry['mode_reason'] = result.get('mode_reason') or entry['mode_reason']
+    entry['attempts_summary'] = attempts_text(entry['migration_attempts'], after, failed)
+    tried = ', %s' % entry['attempts_summary'] if entry['attempts_summary'] else ''
     prefix = '[%s/%s] %s: %s -> ' % (server.get('index'), server.get('total'), server.get('name') or server.get('id'),
                                      server.get('source_host'))
     if failed:
@@ -131,8 +172,9 @@ def migration_record(result, server, started, finished):
             'migration_status': result.get('migration_status') or (migration or {}).get('status'),
             'reason': reason,
         })
-        entry['progress'] = '%sFAILED, now on %s in %s (%s, %.1f s): %s' % (
-            prefix, after.get('host') or '?', after.get('status') or '?', mode_and_why(server), seconds, entry['reason'])
+        entry['progress'] = '%sFAILED, now on %s in %s (%s, %.1f s%s): %s' % (
+            prefix, after.get('host') or '?', after.get('status') or '?', mode_and_why(server), seconds, tried,
+            entry['reason'])
         return entry
     nothing = result.get('action') == 'none'
     entry.update({
@@ -145,7 +187,8 @@ def migration_record(result, server, started, finished):
         suffix += ', resumed: %s' % server.get('resume')
     if nothing:
         suffix += ', already moved, nothing done'
-    entry['progress'] = '%s%s (%s, %.1f s)%s' % (prefix, after.get('host'), mode_and_why(server), seconds, suffix)
+    entry['progress'] = '%s%s (%s, %.1f s)%s%s' % (prefix, after.get('host'), mode_and_why(server), seconds, tried,
+                                                 suffix)
     return entry
 
 

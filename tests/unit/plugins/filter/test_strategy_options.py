@@ -50,3 +50,14 @@ def test_contradictions_name_the_options_and_what_to_drop(values, names, message
 
 def test_a_restore_without_a_strategy_takes_any_fallback():
     assert strategy_options(given(fallback='cold', allow=True), ROLE)['errors'] == []
+
+
+def test_on_stall_contradicts_the_strategy_cold_under_the_callers_name():
+    names = dict(EXTRA_VARS, on_stall='-e on_stall')
+    values = dict(given(), on_stall='abort')
+    assert strategy_options(values, names, default='cold')['errors'] == [
+        '-e on_stall=abort has no effect with -e strategy=cold (only live migrations stall): drop -e on_stall or use '
+        '-e strategy=live or auto.']
+    assert strategy_options(dict(given('auto'), on_stall='force_complete'), names, default='cold')['errors'] == []
+    # blank is unset, as a survey sends it
+    assert strategy_options(dict(given(), on_stall=''), names, default='cold')['errors'] == []
