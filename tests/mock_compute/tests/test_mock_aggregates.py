@@ -153,12 +153,15 @@ def test_zone_changes_that_would_move_servers_are_refused(mock):
 
 def test_an_empty_host_changes_zone_and_the_scheduler_follows(mock):
     agg = mock.compute("POST", "/os-aggregates", {"aggregate": {"name": "far", "availability_zone": "far"}})[2]
+    boot = {"server": {"name": "far-1", "flavorRef": "1", "imageRef": "70a599e0-31e7-49b7-b260-868f441e862b",
+                       "availability_zone": "far", "networks": "none"}}
+    # no host, no zone
+    status, _headers, body = mock.compute("POST", "/servers", boot, microversion="2.37")
+    assert (status, nova_error(body)[2]) == (400, "The requested availability zone is not available")
     assert mock.compute("POST", "/os-aggregates/%d/action" % agg["aggregate"]["id"],
                         {"add_host": {"host": "spare-1"}})[0] == 200
     # a server booted into the new zone lands on its only host and shows the zone
-    status, _headers, body = mock.compute("POST", "/servers", {"server": {
-        "name": "far-1", "flavorRef": "1", "imageRef": "70a599e0-31e7-49b7-b260-868f441e862b",
-        "availability_zone": "far", "networks": "none"}}, microversion="2.37")
+    status, _headers, body = mock.compute("POST", "/servers", boot, microversion="2.37")
     assert status == 202
 
     def placed():

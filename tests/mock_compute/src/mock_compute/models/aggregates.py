@@ -100,7 +100,6 @@ class Aggregates:
                               metadata={AZ_KEY: availability_zone} if availability_zone else {})
         self.next_id += 1
         self.by_id[aggregate.id] = aggregate
-        self._zones_changed(aggregate.availability_zone)
         return aggregate
 
     def update(self, aggregate_id, name=None, availability_zone=None, set_zone=False):
@@ -122,7 +121,6 @@ class Aggregates:
             aggregate.metadata[AZ_KEY] = availability_zone
             shown = clock.utcnow()
             self._refresh_hosts(aggregate.hosts)
-            self._zones_changed(availability_zone)
         return aggregate, shown
 
     def set_metadata(self, aggregate_id, metadata):
@@ -136,7 +134,6 @@ class Aggregates:
                 aggregate.metadata[key] = value
         if AZ_KEY in metadata:
             self._refresh_hosts(aggregate.hosts)
-            self._zones_changed(aggregate.availability_zone)
         return aggregate, clock.utcnow()
 
     def delete(self, aggregate_id):
@@ -205,12 +202,10 @@ class Aggregates:
             zone = self.zone_of(name) or DEFAULT_ZONE
             host.zone = zone
             host.service.zone = zone
+            if zone not in self.state.zones:     # a zone exists once a host is in it (a boot may ask for it)
+                self.state.zones.append(zone)
             for server in self.state.servers_by_host.get(name, {}).values():
                 server.availability_zone = zone
-
-    def _zones_changed(self, zone):
-        if zone and zone not in self.state.zones:
-            self.state.zones.append(zone)
 
 
 def _moves_servers(verb, how, old_zone, new_zone, servers):
