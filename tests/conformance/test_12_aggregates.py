@@ -133,8 +133,14 @@ def test_create_variants(conformance):
             seen[label] = agg.call("POST", "/os-aggregates", {"aggregate": body})
         seen["twice"] = agg.call("POST", "/os-aggregates", {"aggregate": {"name": "conf-null"}})
         seen["list"] = agg.call("GET", "/os-aggregates")
-        # a zone without hosts is no zone at all
+        # a zone without hosts is no zone at all: not listed, and no server may ask for it
         seen["zones"] = agg.call("GET", "/os-availability-zone", mv="2.1")
+        boot = {"server": {"name": "conf-zoned-1", "flavorRef": "1", "networks": "none",
+                           "imageRef": "a440c04b-79fa-479c-bed1-0b816eaec379", "availability_zone": "conf-az"}}
+        reply = agg.backend.call("POST", "/servers", boot, mv="2.37")
+        if reply.status == 202:
+            agg.backend.call("DELETE", "/servers/%s" % reply.body["server"]["id"])
+        seen["boot-into-zone"] = [reply.status, agg.normalize(reply.body) if reply.status != 202 else None]
         return seen
     _scenario(conformance, "aggregates.create-variants", steps)
 
