@@ -145,8 +145,8 @@ def test_zone_changes_that_would_move_servers_are_refused(mock):
         status, _headers, reply = mock.compute(method, path, body)
         assert status == 400 and nova_error(reply)[2].endswith("Reason: One or more hosts contain instances in this zone.")
     # the rename of a refused PUT is kept, as Nova saves it first
-    status, _headers, reply = mock.compute("PUT", "/os-aggregates/2", {"aggregate": {"name": "fast",
-                                                                                      "availability_zone": None}})
+    rename = {"aggregate": {"name": "fast", "availability_zone": None}}
+    status, _headers, reply = mock.compute("PUT", "/os-aggregates/2", rename)
     assert status == 400
     assert mock.compute("GET", "/os-aggregates/2")[2]["aggregate"]["name"] == "fast"
 
@@ -171,7 +171,7 @@ def test_an_empty_host_changes_zone_and_the_scheduler_follows(mock):
     assert server["OS-EXT-SRV-ATTR:host"] == "spare-1" and server["OS-EXT-AZ:availability_zone"] == "far"
     # the zone's host now has a server: taking it out would move it, so Nova refuses
     status, _headers, _reply = mock.compute("POST", "/os-aggregates/%d/action" % agg["aggregate"]["id"],
-                                           {"remove_host": {"host": "spare-1"}})
+                                            {"remove_host": {"host": "spare-1"}})
     assert status == 409
 
 
