@@ -307,6 +307,14 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         if live and p['on_stall']:
             self.step = 'discovering the compute API microversions'
             check_options(p, self.versions)
+        if live and p['fallback'] == strat.COLD and host:
+            # The cold fallback goes to the same host: below 2.56 Nova would ignore it, so say so before any write.
+            self.step = 'discovering the compute API microversions'
+            try:
+                mv.choose_cold_migrate(self.versions, host)
+            except ValidationError as exc:
+                raise exc.__class__('fallback=cold: %s Nothing was changed.' % exc.msg, **exc.data) from None
+        self.step = None
 
         self.step = 'looking up the server'
         self.before = find_server(self.compute, p['server'], self._read_version())

@@ -187,8 +187,8 @@ def migration_record(result, server, started, finished):
         suffix += ', resumed: %s' % server.get('resume')
     if nothing:
         suffix += ', already moved, nothing done'
-    entry['progress'] = '%s%s (%s, %.1f s)%s%s' % (prefix, after.get('host'), mode_and_why(server), seconds, tried,
-                                                 suffix)
+    entry['progress'] = '%s%s (%s, %.1f s)%s%s' % (
+        prefix, after.get('host'), mode_and_why(server), seconds, tried, suffix)
     return entry
 
 

@@ -193,3 +193,23 @@ def test_server_migrations_actions():
     with pytest.raises(CloudTooOld):
         mv.choose_server_migrations(cloud('2.21'), 'force_complete')
     assert mv.choose_server_migrations(cloud('2.22'), 'force_complete') == '2.22'
+
+
+@pytest.mark.parametrize(('on_stall', 'cloud_max', 'lacking'), [
+    ('force_complete', (2, 21), '2.22'),
+    ('force_complete', (2, 22), '2.23'),     # the progress is read from 2.23
+    ('abort', (2, 23), '2.24'),
+])
+def test_a_stall_policy_names_the_microversion_the_cloud_lacks(on_stall, cloud_max, lacking):
+    versions = mv.ComputeVersions((2, 1), cloud_max)
+    with pytest.raises(CloudTooOld) as exc:
+        mv.check_stall_policy(versions, on_stall)
+    assert 'on_stall=%s needs compute API microversion %s' % (on_stall, lacking) in exc.value.msg
+    assert 'on_stall=wait' in exc.value.msg and exc.value.data['required_microversion'] == lacking
+
+
+@pytest.mark.parametrize(('on_stall', 'cloud_max'), [
+    ('wait', (2, 1)), (None, (2, 1)), ('force_complete', (2, 23)), ('abort', (2, 24)),
+])
+def test_a_stall_policy_the_cloud_supports(on_stall, cloud_max):
+    mv.check_stall_policy(mv.ComputeVersions((2, 1), cloud_max), on_stall)

@@ -210,3 +210,12 @@ def test_sequence_checks_the_microversion_before_the_first_write(run, fake):
                                    strategy='live'), fake)
     assert failed and 'servers[1] (db)' in result['msg'] and '2.24' in result['msg']
     assert writes(fake) == []
+
+
+def test_a_cold_fallback_to_a_named_host_below_2_56_fails_before_any_write(run, fake):
+    fake.versions = ComputeVersions((2, 1), (2, 55))
+    fake.add_server(SID, 'web')
+    result, failed = migrate(run, fake, fallback='cold', host='compute-3')
+    assert failed and result['msg'].startswith('fallback=cold: ') and '2.56' in result['msg']
+    assert 'Nothing was changed' in result['msg']
+    assert writes(fake) == []
