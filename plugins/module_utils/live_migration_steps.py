@@ -148,7 +148,18 @@ class LiveMigrationSteps(object):
         def fetch():
             server = self._get()
             if watch is not None and not acted and (server.status == 'MIGRATING' or server.task_state):
-                record = self._read_progress()
+                try:
+                    record = self._read_progress()
+                except Exception as exc:  # pylint: disable=broad-except
+                    if getattr(exc, 'status_code', None) != 403:
+                        raise
+                    # Nova's policy lets only admins read a migration's progress by default.
+                    self.warnings.append('on_stall=%s: the progress of live migration %s cannot be read (HTTP 403: '
+                                         '%s), so a stall is not detected; waiting until the timeout.'
+                                         % (self.params.get('on_stall'), self._live_id or '?',
+                                            str(getattr(exc, 'details', '') or exc)))
+                    acted.append('unreadable')
+                    return server
                 if record is not None:
                     self.progress = record
                 now = self.session.clock()
@@ -218,7 +229,8 @@ class LiveMigrationSteps(object):
         except Exception as exc:  # pylint: disable=broad-except
             # Nova refuses (400/409) once the record has left the status read a moment ago: the migration is
             # ending on its own, and the wait sees how.
-            if getattr(exc, 'status_code', None) not in (400, 404, 409):
+            # 403: the policy does not allow it (force complete and abort are admin-only by default).
+            if getattr(exc, 'status_code', None) not in (400, 403, 404, 409):
                 raise
             self.warnings.append('on_stall=%s: Nova refused to %s live migration %s (%s); waiting for it to end.'
                                  % (policy, policy.replace('_', ' '), record.get('id'),

@@ -11,6 +11,7 @@ __metaclass__ = type
 from ansible_collections.novaops.migration.plugins.module_utils.microversion import ComputeVersions
 from ansible_collections.novaops.migration.plugins.modules import server_migrate
 from ansible_collections.novaops.migration.plugins.modules import server_migrate_sequence as sms
+from ansible_collections.novaops.migration.tests.unit.sdk_fake import HttpError
 
 SID = 'aaaaaaaa-0000-0000-0000-000000000001'
 SID2 = 'aaaaaaaa-0000-0000-0000-000000000002'
@@ -219,3 +220,20 @@ def test_a_cold_fallback_to_a_named_host_below_2_56_fails_before_any_write(run, 
     assert failed and result['msg'].startswith('fallback=cold: ') and '2.56' in result['msg']
     assert 'Nothing was changed' in result['msg']
     assert writes(fake) == []
+
+
+def test_progress_hidden_by_policy_warns_and_waits(run, fake):
+    fake.add_server(SID, 'web')
+    original = fake.request
+
+    def forbid_progress(method, path, microversion=None, params=None, json=None):
+        if method == 'GET' and path.startswith('/servers/%s/migrations' % SID):
+            fake.calls.append((method, path, microversion, params, json))
+            raise HttpError(403, 'Policy does not allow os_compute_api:servers:migrations:index to be performed.')
+        return original(method, path, microversion, params, json)
+
+    fake.request = forbid_progress
+    result, failed = migrate(run, fake, on_stall='abort')
+    assert not failed, result['msg']
+    assert result['server']['host'] == 'compute-2' and live_actions(fake) == []
+    assert fake.count('GET', '/servers/%s/migrations' % SID) == 1
