@@ -142,7 +142,7 @@ class LiveMigrationSteps(object):
         expected = val.original_status(self.before)
         watch = ProgressWatch(self.params.get('stall_timeout') or 120, self.session.clock()) if self._watching() else None
         self._live_id = None
-        self.stall = None       # (description, what was done) once a stall was seen
+        self.stall = None       # where and how the copy stalled, once it did (for the messages)
         acted = []
 
         def fetch():
@@ -188,11 +188,18 @@ class LiveMigrationSteps(object):
             self._wait(fetch, done, failed, 'the live migration of server %s' % self.before.label, phase='live')
         except WaitTimeout as exc:
             if watch is not None and watch.stalled_at(self.session.clock()) and not acted:
-                raise WaitTimeout('%s The copy stalled %s; on_stall=wait kept waiting. Abort it with '
+                policy = self.params.get('on_stall')
+                raise WaitTimeout('%s The copy stalled %s; on_stall=%s %s. Abort it with '
                                   'novaops.migration.server_migration_action (action=abort) or force it to complete '
-                                  '(action=force_complete), or set on_stall.'
-                                  % (exc.msg, watch.describe(self.session.clock()))) from exc
+                                  '(action=force_complete)%s.'
+                                  % (exc.msg, watch.describe(self.session.clock()), policy,
+                                     'kept waiting' if policy == 'wait' else
+                                     'could not act on it in status %s' % (self.progress or {}).get('status'),
+                                     ', or set on_stall to force_complete or abort' if policy == 'wait' else '')) from exc
             raise
+        if acted:
+            # A wait that a stall made long is no guide to how long the next live migration takes.
+            self.timings.pop('live', None)
         if acted and acted[0] == 'abort':
             return self._verify_aborted(expected)
         problems = val.live_result_problems(self.before, self.current, self.migration, host, expected)
