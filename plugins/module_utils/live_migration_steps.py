@@ -29,12 +29,6 @@ from ansible_collections.novaops.migration.plugins.module_utils.migration_action
     send_action,
 )
 
-# Record statuses of a live migration that Nova's abort takes below 2.65 (running) and from 2.65 (also queued and
-# preparing), as the compute API reference says of DELETE /servers/{id}/migrations/{id}.
-ABORTABLE = frozenset(['running'])
-ABORTABLE_QUEUED = frozenset(['queued', 'preparing'])
-
-
 def _number(value):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else None
 
@@ -220,14 +214,9 @@ class LiveMigrationSteps(object):
         if policy == 'wait':
             # Keep waiting (and watching: the timeout's message says whether it is still stalled).
             return None
-        status = record.get('status')
-        if policy == 'abort':
-            abortable = ABORTABLE | (ABORTABLE_QUEUED if self.versions.max >= mv.V_ABORT_QUEUED else frozenset())
-            if status not in abortable:
-                # Below 2.65 Nova aborts a running migration only: watch on until it runs.
-                watch.since = now
-                return None
-        elif decide_action('force_complete', status) != 'act':
+        # The rules server_migration_action follows: abort takes a running migration (and from 2.65 a queued or
+        # preparing one), force complete a running one; otherwise watch on until the record gets there.
+        if decide_action(policy, record.get('status'), self.versions) != 'act':
             watch.since = now
             return None
         self.step = '%s of live migration %s after a stall' % (policy.replace('_', ' '), record.get('id'))
