@@ -41,6 +41,7 @@ def test_a_stalled_server_is_aborted_then_moved_cold_and_its_line_says_so(tmp_pa
     servers = dict((s["name"], s) for s in report["servers"])
     db = servers["db-1"]
     assert db["outcome"] == "moved" and db["mode"] == "cold" and db["planned_mode"] == "live"
+    assert db["live"] is False and report["counts"]["cold"] == 2 and report["counts"]["live"] == 1
     assert [(a["mode"], a["outcome"]) for a in db["migration_attempts"]] == [("live", "aborted"), ("cold", "succeeded")]
     assert db["attempts_summary"].startswith("live aborted after a stall at ")
     assert db["attempts_summary"].endswith(", then cold: moved to %s" % db["destination"])

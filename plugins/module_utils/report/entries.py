@@ -154,8 +154,10 @@ def migration_record(result, server, started, finished):
             result.get('attempts') if isinstance(result.get('attempts'), list) else []),
     }
     if result.get('mode') in ('live', 'cold') and result.get('mode') != entry['mode']:
-        # The mode the server moved with after a cold fallback; the plan's stays in planned_mode.
+        # The mode the server moved with after a cold fallback; the plan's stays in planned_mode. ``live`` follows
+        # it: the counts say how the servers moved, and a restore "as it left" sends this one back cold.
         entry['planned_mode'], entry['mode'] = entry['mode'], result['mode']
+        entry['live'] = result['mode'] == 'live'
         entry['mode_reason'] = result.get('mode_reason') or entry['mode_reason']
     entry['attempts_summary'] = attempts_text(entry['migration_attempts'], after, failed)
     tried = ', %s' % entry['attempts_summary'] if entry['attempts_summary'] else ''

@@ -27,6 +27,8 @@ def test_a_cold_fallback_after_an_abort_shows_both_attempts():
                              migration_attempts=[ABORTED, COLD])
     entry = migration_records(result, PLAN, 100.0, 300.0)[0]
     assert entry['outcome'] == 'moved' and entry['mode'] == 'cold' and entry['planned_mode'] == 'live'
+    # how it left: a restore as it left sends it back cold
+    assert entry['live'] is False
     assert entry['attempts'] == 1 and entry['migration_attempts'] == [ABORTED, COLD]
     assert entry['attempts_summary'] == 'live aborted after a stall at 62%, then cold: moved to compute-3'
     assert 'live aborted after a stall at 62%, then cold: moved to compute-3' in entry['progress']
