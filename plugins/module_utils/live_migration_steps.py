@@ -29,6 +29,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.migration_action
     send_action,
 )
 
+
 def _number(value):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else None
 
