@@ -135,14 +135,16 @@ def _server_fields(server):
     return getattr(server, 'id', None), getattr(server, 'host', None)
 
 
-def _groups_of_server(compute, versions, server_id, warnings):
-    """The groups to look ``server_id`` up in: its own (the 2.71 ``server_groups`` field and the group's show),
-    else the list of all groups."""
+def _groups_of_server(compute, versions, server_id, warnings, ids=None):
+    """The groups to look ``server_id`` up in: its own (the 2.71 ``server_groups`` field, ``ids`` when the caller
+    has read it already, and the group's show), else the list of all groups."""
     if versions is not None and versions.max >= V_SERVER_GROUPS_FIELD:
         try:
-            # openstacksdk reads the server at min(2.100, the cloud's maximum), so the field is there.
-            body = nova_body(compute.get_server(server_id)) or {}
-            ids = body.get('server_groups')
+            if ids is None:
+                # openstacksdk reads the server at min(2.100, the cloud's maximum), so the field is there.
+                body = nova_body(compute.get_server(server_id)) or {}
+                ids = body.get('server_groups')
+            ids = list(ids) if isinstance(ids, (list, tuple)) else None
             if isinstance(ids, list):
                 return [nova_body(compute.get_server_group(gid)) for gid in ids[:1]]
         except Exception as exc:  # pylint: disable=broad-except
@@ -169,7 +171,8 @@ def group_target_problem(api_or_compute, versions, server, host, force, warnings
         return None
     compute = _proxy(api_or_compute)
     try:
-        groups = _groups_of_server(compute, versions, server_id, warnings)
+        groups = _groups_of_server(compute, versions, server_id, warnings, getattr(server, 'server_groups', None)
+                                   if not isinstance(server, dict) else server.get('server_groups'))
     except Exception as exc:  # pylint: disable=broad-except
         warnings.append('The server group of %s could not be read (%s); not checked, Nova decides.'
                         % (server_id, _why(exc)))

@@ -18,6 +18,7 @@ import contextlib
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
 from ansible_collections.novaops.migration.plugins.module_utils import nova
+from ansible_collections.novaops.migration.plugins.module_utils import group_checks
 from ansible_collections.novaops.migration.plugins.module_utils import host_checks
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.api import sdk_action, url_path
@@ -37,7 +38,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
 from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
 from ansible_collections.novaops.migration.plugins.module_utils.live_migration_steps import LiveMigrationSteps
 from ansible_collections.novaops.migration.plugins.module_utils.planning import strategy as strat
-from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import live_blockers
+from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import cold_blockers, live_blockers
 from ansible_collections.novaops.migration.plugins.module_utils.servers import action_failure_reason, find_server, get_server
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import expected_schedule, wait_until
 
@@ -86,11 +87,13 @@ def choose_mode(server, strategy, allow_cold_for_running=False, fallback='none')
     Raises ValidationError (nothing is changed) for a server the strategy would skip, with the reason and what to
     change.  A status no migration accepts is left to check_server_state, which says what to do about it.
     """
-    blockers = live_blockers(server.flavor if isinstance(server.flavor, dict) else None)
+    flavor = server.flavor if isinstance(server.flavor, dict) else None
+    blockers = live_blockers(flavor)
     if server.status not in ('ACTIVE', 'PAUSED', 'SHUTOFF'):
         return strategy != strat.COLD, 'strategy %s' % strategy, blockers
     action, reason, _fallback = strat.decide(server.status, strategy, blockers=blockers,
-                                             allow_cold_for_running=allow_cold_for_running, fallback=fallback or 'none')
+                                             allow_cold_for_running=allow_cold_for_running, fallback=fallback or 'none',
+                                             cold_blockers=cold_blockers(flavor))
     if action == strat.SKIP:
         raise ValidationError('Server %s is not migrated with strategy %s: %s. Nothing was changed.'
                               % (server.label, strategy, reason), mode_reason=reason, live_blockers=blockers)
@@ -508,14 +511,33 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         self.budget_started = self.session.clock()
         return self._start(False, host, services, fallback_of=live_record)
 
+    def _check_group(self, host):
+        """Refuse a named ``host`` that the server's group policy rules out (Nova would answer No valid host), unless
+        force; reads only, so a refusal changes nothing, in check mode too."""
+        self.step = 'checking the server group of %s against %s' % (self.before.label, host)
+        warnings = []
+        refusal = group_checks.group_target_problem(self.compute, self.versions, self.before, host,
+                                                    self.params['force'], warnings)
+        self.warnings.extend(warnings)
+        self.step = None
+        if refusal:
+            raise ValidationError('Target host %r cannot receive server %s: %s. Nothing was changed.'
+                                  % (host, self.before.label, refusal))
+
     def _start(self, live, host, services, fallback_of=None):
         """Start one migration (after its own checks) and wait for and verify it; the result of _finish."""
         p = self.params
         server = self.before
         val.check_server_state(server, live)
+        unmovable = cold_blockers(server.flavor if isinstance(server.flavor, dict) else None)
+        if unmovable:
+            # Nova's migrate and os-migrateLive both answer HTTP 400 for it: say so before sending either.
+            raise ValidationError('Server %s cannot be migrated: %s. Nothing was changed.'
+                                  % (server.label, '; '.join(unmovable)))
         warnings = []
         if host:
             warnings = host_checks.check_target(host, services, server, force=p['force'])
+            self._check_group(host)
         if live:
             version, body = mv.choose_live_migrate(self.versions, host, p['force'], p['block_migration'])
         else:

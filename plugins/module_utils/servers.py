@@ -40,6 +40,8 @@ class ServerView(object):
     user_id: str = None
     fault: str = None
     flavor: dict = field(default=None, compare=False, hash=False)
+    # The ids of its server groups (shown from microversion 2.71; None when not shown).
+    server_groups: tuple = field(default=None, compare=False, hash=False)
 
     @property
     def label(self):
@@ -108,6 +110,7 @@ def view_from_api(body):
         user_id=body.get('user_id'),
         fault=_fault_message(body),
         flavor=flavor,
+        server_groups=tuple(body['server_groups']) if isinstance(body.get('server_groups'), list) else None,
     )
 
 

@@ -72,8 +72,8 @@ options:
   fallback:
     description:
       - V(cold) marks each live move of an ACTIVE server with C(fallback=cold) in the plan, so that the caller may
-        cold-migrate it when its live migration fails (the host roles record it in the report; they do not yet act
-        on it). V(none) marks nothing.
+        cold-migrate it when its live migration fails (the host roles pass it to
+        M(novaops.migration.server_migrate_sequence), which does). V(none) marks nothing.
       - Contradicts O(strategy=cold) (nothing moves live); that combination fails before any request.
     type: str
     choices: [none, cold]

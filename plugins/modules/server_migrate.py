@@ -18,6 +18,12 @@ description:
   - Validates the request before any write. It checks option combinations, the target host (it must exist as a
     C(nova-compute) service, match exactly, be enabled, up, not forced down, and lie in the server's
     pinned availability zone unless O(force=true)), the server state, and the cloud's microversion.
+  - A named O(host) must also suit the server's group (C(os-server-groups)). A host that already holds another member
+    of its C(anti-affinity) group, or that is not the host of its C(affinity) group, is refused before any write
+    unless O(force=true), as Nova's scheduler would only answer C(No valid host). A group that cannot be read is a
+    warning, and Nova decides.
+  - A server whose flavor asks for accelerators (C(accel:device_profile)) is refused before any write, because Nova
+    migrates it neither cold nor live.
   - Success is verified, not assumed from the status alone. The server must be on another host (the
     requested one when O(host) is given), the migration record must reach C(confirmed) (cold,
     or C(finished) with O(confirm=false)) or C(completed) (live), and the status must be back to the

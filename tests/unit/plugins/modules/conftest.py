@@ -112,7 +112,11 @@ class FakeNova(object):
         if method == 'GET' and m and path != '/servers/detail':
             if m.group(1) not in self.servers:
                 raise HttpError(404, 'Instance %s could not be found.' % m.group(1))
-            return {'server': copy.deepcopy(self.servers[m.group(1)])}
+            body = copy.deepcopy(self.servers[m.group(1)])
+            if microversion and parse(microversion) >= (2, 71):
+                # Nova shows a server's groups on show (not in lists) from 2.71.
+                body['server_groups'] = [g['id'] for g in self.server_groups if m.group(1) in g.get('members', [])]
+            return {'server': body}
         if method == 'GET' and path == '/servers/detail':
             result = list(self.servers.values())
             if 'name' in params:

@@ -24,7 +24,8 @@ def test_cold_migrate_to_host_confirms_and_verifies(run, fake):
     assert posts[0][1:] == ('/servers/%s/action' % SID, '2.96', None, {'migrate': {'host': 'compute-2'}})
     assert posts[1][4] == {'confirmResize': None}
     # a 5 s migration stays around a dozen compute requests
-    assert len(fake.calls) <= 14, fake.calls
+    # One read more than without a named host: the server's groups (2.71 show), which no group makes no more reads.
+    assert len(fake.calls) <= 15, fake.calls
 
 
 def test_cold_migrate_shutoff_server_stays_shutoff(run, fake):
