@@ -29,6 +29,8 @@ def annotate(entries, groups, host_of):
     for entry in entries:
         if entry.get('id') and entry.get('host') and entry['id'] not in where:
             where[entry['id']] = entry['host']
+    # Messages name the other members as the operator knows them.
+    names = dict((e['id'], e['name']) for e in entries if e.get('id') and e.get('name'))
     warned = {}
     for entry in entries:
         group = sg.group_of(entry.get('id'), groups)
@@ -38,7 +40,8 @@ def annotate(entries, groups, host_of):
         entry['server_group'] = info
         if entry.get('action') not in MOVING:
             continue
-        constraint = sg.constraints(entry['id'], entry.get('source_host') or entry.get('host'), groups, where)
+        constraint = sg.constraints(entry['id'], entry.get('source_host') or entry.get('host'), groups, where,
+                                    names)
         info['forbidden_hosts'] = constraint['forbidden']
         info['required_hosts'] = constraint['required']
         for warning in constraint['warnings']:

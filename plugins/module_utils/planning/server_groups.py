@@ -47,7 +47,7 @@ def group_of(server_id, groups):
     return None
 
 
-def constraints(server_id, source, groups, host_of):
+def constraints(server_id, source, groups, host_of, name_of=None):
     """What the group of ``server_id`` (on ``source``) asks of its move; None when it is in no group.
 
     ``host_of`` maps server ids to their current hosts. The result has ``group`` (name), ``group_id``, ``policy``,
@@ -87,7 +87,8 @@ def constraints(server_id, source, groups, host_of):
                 'scheduler refuses any move of it (named host or not)%s' % (
                     label, source,
                     '; a forced live migration would send it to ERROR, its peers %s being on %s'
-                    % (', '.join(result['peers_on_source']), source) if result['peers_on_source']
+                    % (', '.join((name_of or {}).get(m) or m for m in result['peers_on_source']), source)
+                    if result['peers_on_source']
                     else '; only a forced live migration (below microversion 2.68) can move this lone member'))
     elif policy in SOFT:
         if peer_hosts:

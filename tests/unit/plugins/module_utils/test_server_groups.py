@@ -46,6 +46,9 @@ def test_affinity_members_all_on_the_source_cannot_move():
     assert c['peers_on_source'] == ['f2'] and c['required'] == []
     assert 'refuses any move' in c['blocked'] and 'would send it to ERROR' in c['blocked']
     assert sg.target_refusal(c, 'compute2') == c['blocked']
+    # The message names the peers as the operator knows them when their names are given.
+    named = sg.constraints('f1', 'compute1', GROUPS, HOSTS, name_of={'f2': 'app-b'})
+    assert 'its peers app-b being on compute1' in named['blocked'] and 'f2' not in named['blocked']
 
 
 def test_a_lone_affinity_member_can_only_be_forced():
