@@ -26,14 +26,26 @@ options:
   spec:
     description:
       - Per key, C(type) (V(str), V(path), V(int), V(bool), V(list) of names, or V(cloud), a name or a dictionary),
-        C(required), C(min) for integers, C(choices), C(expect) (what the value means, for the message) and
-        C(example).
+        C(required), C(min) for integers, C(choices), C(expect) (what the value means, for the message),
+        C(example), and C(mistaken_for) (names an operator may give instead, such as a role variable without its
+        prefix).
     type: dict
     required: true
   option_format:
     description: How a key is shown in messages, C(-e %s) for extra vars, C(%s) for role variables.
     type: str
     default: '-e %s'
+  defined:
+    description:
+      - The names of the variables defined (C(lookup('ansible.builtin.varnames', '.+'))), to find extra vars that are
+        no input of the playbook but look like one (C(-e target_hosts) for C(-e targets), C(-e timeuot)). Ansible
+        would ignore them silently, and the run would do something else than asked; each is an error that names the
+        input meant.
+      - A name is taken for a mistake when a key's C(mistaken_for) list holds it, or when it is close to a key's
+        name. Ansible's own variables (C(ansible_*), magic variables) and the playbook's own (prefixed with its name)
+        are never checked. Only with the C(-e) option format.
+    type: list
+    elements: str
 '''
 
 EXAMPLES = r'''
@@ -48,6 +60,7 @@ _value:
   type: dict
 '''
 
+import difflib
 import re
 
 from ansible.module_utils.six import string_types
@@ -113,7 +126,35 @@ def _shown(value):
     return str(value)
 
 
-def checked_inputs(given, spec, option_format='-e %s'):
+# Variables Ansible defines itself (besides ansible_*), never an operator's mistake.
+MAGIC = frozenset(['environment', 'groups', 'group_names', 'hostvars', 'inventory_dir', 'inventory_file',
+                   'inventory_hostname', 'inventory_hostname_short', 'omit', 'play_hosts', 'playbook_dir',
+                   'role_name', 'role_names', 'role_path', 'vars'])
+
+
+def _mistaken(defined, spec):
+    """Errors for the defined names that are no key of ``spec`` but look like one."""
+    # The playbook's own variables share the prefix of its input spec (evacuate_host_inputs, evacuate_host_checked).
+    prefixes = tuple(n[:-len('inputs')] for n in defined or [] if n.endswith('_inputs'))
+    meant = {}
+    for key, rule in spec.items():
+        for name in (rule or {}).get('mistaken_for') or []:
+            meant[name] = key
+    errors = []
+    for name in sorted(set(defined or [])):
+        if name in spec or name == LEFTOVER or name in MAGIC or name.startswith(('ansible_', *prefixes)):
+            continue
+        key = meant.get(name)
+        if key is None:
+            close = difflib.get_close_matches(name, sorted(spec), n=1, cutoff=0.8)
+            key = close[0] if close else None
+        if key is not None:
+            errors.append('-e %s is not an input of this playbook and would be ignored: did you mean -e %s?'
+                          % (name, key))
+    return errors
+
+
+def checked_inputs(given, spec, option_format='-e %s', defined=None):
     given = dict(given or {})
     values = {}
     errors = []
@@ -143,6 +184,8 @@ def checked_inputs(given, spec, option_format='-e %s'):
     if not _blank(leftover):
         errors.append("The words '%s' belong to no key: an unquoted -e key=value is cut at the first space. Pass "
                       "values with spaces as JSON, for example -e '{\"note\": \"CHG-4711 DIMM swap\"}'." % leftover)
+    if option_format.startswith('-e'):
+        errors.extend(_mistaken(defined, spec))
     return {'values': values, 'errors': errors}
 
 

@@ -76,6 +76,22 @@ def test_a_value_cut_at_a_space_is_refused(tmp_path, mock):
     assert write_requests(mock) == []
 
 
+@pytest.mark.parametrize("playbook, args, meant", [
+    ("evacuate_host", ["-e", "host=compute-1", "-e", "target_hosts=compute-3"], "targets"),
+    ("evacuate_host", ["-e", "host=compute-1", "-e", "timout=60"], "timeout"),
+    ("restore_host", ["-e", "host=compute-1", "-e", "server_filter=name == 'x'"], "filter"),
+    ("migrate_server", ["-e", "server=web-1", "-e", "target_host=compute-3"], "host"),
+], ids=["role-name-without-prefix", "typo", "restore-role-name", "migrate-server-target"])
+def test_an_extra_var_that_would_be_ignored_is_refused_naming_the_input_meant(tmp_path, mock, playbook, args, meant):
+    # Ignored silently, -e target_hosts let the scheduler send the servers to hosts the operator meant to avoid.
+    result = run(tmp_path, mock, playbook, *args)
+    wrong = args[-1].split("=")[0]
+    assert result.returncode != 0
+    assert "-e %s is not an input of this playbook and would be ignored: did you mean -e %s?" % (wrong, meant) \
+        in result.output
+    assert write_requests(mock) == [] and service(mock, "compute-1")["status"] == "enabled"
+
+
 @pytest.mark.parametrize("args, words", [
     (["-e", "host=compute-1", "-e", "timeout=0"], "-e timeout=0: must be at least 1"),
     (["-e", "host=compute-1", "-e", "host_evacuation_timeout=0"], "host_evacuation_timeout=0: must be at least 1"),

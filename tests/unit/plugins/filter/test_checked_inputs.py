@@ -72,3 +72,29 @@ def test_role_variables_are_named_as_they_are():
     errors = check({'host_evacuation_timeout': 'x'}, {'host_evacuation_timeout': {'type': 'int', 'min': 1}},
                    option_format='%s')['errors']
     assert errors[0].startswith('host_evacuation_timeout=x:')
+
+
+# What varnames shows at the start of a play run with -e target_hosts=... and -e timeuot=60: the extra vars among
+# Ansible's own variables and the play's.
+DEFINED = ['ansible_connection', 'inventory_hostname', 'groups', 'vars', 'hostvars', 'environment', 'play_hosts',
+           'playbook_dir', 'role_names', 'evacuate_host_inputs', 'host', 'target_hosts', 'timeuot']
+
+
+def test_an_extra_var_that_is_no_input_but_looks_like_one_is_refused():
+    # Ignored silently, -e target_hosts let the scheduler choose the hosts the operator meant to exclude.
+    spec = dict(SPEC, targets=dict(SPEC['targets'], mistaken_for=['target_hosts']))
+    result = checked_inputs({'host': 'compute-1'}, spec, defined=DEFINED)
+    assert result['errors'] == [
+        '-e target_hosts is not an input of this playbook and would be ignored: did you mean -e targets?',
+        '-e timeuot is not an input of this playbook and would be ignored: did you mean -e timeout?',
+    ]
+
+
+def test_ansible_and_play_variables_are_not_taken_for_mistakes():
+    result = checked_inputs({'host': 'compute-1'}, SPEC, defined=[n for n in DEFINED if n not in ('target_hosts', 'timeuot')])
+    assert result['errors'] == []
+
+
+def test_role_variables_are_not_checked_for_mistakes():
+    result = checked_inputs({'host': 'compute-1'}, SPEC, option_format='%s', defined=DEFINED)
+    assert result['errors'] == []
