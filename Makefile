@@ -79,7 +79,7 @@ conformance: $(STAMP) $(NOVA_STAMP)
 demo: $(STAMP)
 	.ci/with-mock -- .ci/demo
 
-# Four lanes side by side (checks, pytest, molecule and the ansible-core matrix, real Nova); see .ci/lanes.
+# Four lanes side by side (checks and the ansible-core matrix, pytest, molecule, real Nova); see .ci/lanes.
 test:
 	.ci/lanes
 
