@@ -54,3 +54,17 @@ def test_a_refused_live_migration_then_a_failed_cold_one():
     errored = {'mode': 'cold', 'outcome': 'failed', 'migration': {'status': 'error'}, 'msg': 'Cold migration failed'}
     assert attempts_text([refused, errored], {'host': 'compute-1'}, True) == \
         'live failed (refused, HTTP 400), then cold failed (migration error)'
+
+
+GROUP = {'id': 'g1', 'name': 'db-pair', 'policy': 'anti-affinity', 'rules': {}, 'forbidden_hosts': ['compute-3'],
+         'required_hosts': None}
+
+
+def test_report_entries_name_the_server_group_moved_or_skipped():
+    from ansible_collections.novaops.migration.plugins.module_utils.report.entries import brief
+    plan = [dict(PLAN[0], server_group=GROUP)]
+    entry = migration_records(sequence_result(mode='live'), plan, 100.0, 300.0)[0]
+    assert entry['server_group'] == GROUP
+    skipped = brief({'id': 's2', 'name': 'app-a', 'action': 'skip', 'server_group': dict(GROUP, policy='affinity'),
+                     'reason': "needs a common target with server group 'app' (affinity): ..."})
+    assert skipped['server_group']['policy'] == 'affinity'
