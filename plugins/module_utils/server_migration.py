@@ -537,7 +537,9 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         warnings = []
         if host:
             warnings = host_checks.check_target(host, services, server, force=p['force'])
-            self._check_group(host)
+            if fallback_of is None:
+                # A cold fallback goes to the host the live attempt was checked against: the group allowed it.
+                self._check_group(host)
         if live:
             version, body = mv.choose_live_migrate(self.versions, host, p['force'], p['block_migration'])
         else:
