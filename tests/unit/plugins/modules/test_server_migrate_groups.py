@@ -55,3 +55,12 @@ def test_an_accelerator_server_is_refused_before_any_write(run, fake):
     assert failed
     assert 'accel:device_profile=fpga-dp' in result['msg'] and 'Nothing was changed' in result['msg']
     assert writes(fake) == []
+
+
+def test_a_refused_named_host_is_no_live_failure_to_fall_back_from(run, fake):
+    # The refusal comes before any write: a cold fallback would only send Nova the same impossible move.
+    anti_affinity_pair(fake)
+    result, failed = run(server_migrate, dict(server='web-a', host='compute-2', strategy='auto', fallback='cold'),
+                         fake)
+    assert failed and "server group 'web' (anti-affinity)" in result['msg']
+    assert writes(fake) == []
