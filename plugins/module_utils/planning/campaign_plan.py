@@ -412,8 +412,8 @@ def _shortfall_errors(state, step, moving, unplaced, refused, limits, tiers, fre
         if problem:
             errors.append('Step %d: %s' % (step['index'], problem))
         elif entry['id'] in refused:
-            errors.append('Step %d: %s' % (step['index'], group_plan.refusal_error(entry, refused[entry['id']],
-                                                                                  limits, where)))
+            refusal = group_plan.refusal_error(entry, refused[entry['id']], limits, where)
+            errors.append('Step %d: %s' % (step['index'], refusal))
         else:
             capacity_misses.append(entry)
     if not capacity_misses:

@@ -218,3 +218,12 @@ def test_unknown_or_duplicate_hosts_fail_before_any_step():
     plan = plan_campaign(['compute-1', 'compute-1', 'compute-9'], HOSTS, {}, options={})
     assert not plan['ok'] and plan['steps'] == []
     assert len(plan['errors']) == 2
+
+
+def test_a_step_whose_only_room_holds_an_anti_affinity_peer_fails_with_the_group():
+    facts = [host('hv-a'), host('out-1')]
+    servers = by_host(server('m1', on='hv-a'))
+    groups = [group('db', 'anti-affinity', ['id-m1', 'id-m2'])]
+    plan = plan_campaign(['hv-a'], facts, servers, groups=groups, host_of={'id-m2': 'out-1'}, options={})
+    assert not plan['ok']
+    assert plan['errors'][0].startswith("Step 1: m1: server group 'db' (anti-affinity) allows 1 member(s) per host")
