@@ -232,9 +232,17 @@ def plan_campaign(hosts_to_maintain, facts, servers_by_host, *, options=None, gr
     :param host_of: dict server id -> host for servers outside the campaign's hosts (other group members).
     :returns: a JSON-serializable dict: ``ok``, ``errors``, ``warnings``, ``order``, ``steps`` (each with ``index``,
         ``hosts``, ``moves``, ``skipped``, ``waves``, ``moves_again``, ``needed``, ``free_after``, ``warnings``,
-        ``errors``), ``unplanned`` (hosts after a failing step), ``counts`` and ``free_final``.
+        ``errors``; a failing step also ``shortfall``), ``unplanned`` (hosts after a failing step), ``counts`` and
+        ``free_final`` (every usable host). A step's ``free_after`` holds the hosts the step changed (its own hosts,
+        emptied, and the hosts that received servers); the others keep the figures of the step before. An invalid
+        campaign option (an unknown ``order``) is an error of the plan, as are unknown or repeated hosts.
     """
-    own, rest = campaign_options(options)
+    try:
+        own, rest = campaign_options(options)
+    except (TypeError, ValueError) as exc:
+        return {'ok': False, 'options': {}, 'hosts': list(hosts_to_maintain or []), 'order': [], 'steps': [],
+                'unplanned': list(hosts_to_maintain or []), 'errors': ['Invalid campaign option: %s.' % exc],
+                'warnings': [], 'counts': {}, 'free_final': {}}
     rest['target_hosts'] = []
     classify_opts = options_with_defaults(rest)
     resources = list(classify_opts['capacity_resources']) if classify_opts['capacity_check'] else []

@@ -227,3 +227,9 @@ def test_a_step_whose_only_room_holds_an_anti_affinity_peer_fails_with_the_group
     plan = plan_campaign(['hv-a'], facts, servers, groups=groups, host_of={'id-m2': 'out-1'}, options={})
     assert not plan['ok']
     assert plan['errors'][0].startswith("Step 1: m1: server group 'db' (anti-affinity) allows 1 member(s) per host")
+
+
+def test_an_invalid_campaign_option_is_an_error_of_the_plan():
+    plan = plan_campaign(['compute-1'], HOSTS, {}, options={'order': 'random'})
+    assert not plan['ok'] and plan['steps'] == []
+    assert plan['errors'] == ["Invalid campaign option: order must be one of capacity, given, not 'random'."]
