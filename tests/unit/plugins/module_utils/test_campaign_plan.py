@@ -233,3 +233,14 @@ def test_an_invalid_campaign_option_is_an_error_of_the_plan():
     plan = plan_campaign(['compute-1'], HOSTS, {}, options={'order': 'random'})
     assert not plan['ok'] and plan['steps'] == []
     assert plan['errors'] == ["Invalid campaign option: order must be one of capacity, given, not 'random'."]
+
+
+def test_a_pinned_server_goes_to_a_done_host_of_its_zone_only():
+    facts = [host('hv-a', zone='az2'), host('hv-b', zone='nova'), host('hv-c', zone='az2', vcpus=2),
+             host('out-1', zone='az2', vcpus=1)]
+    servers = by_host(server('p', on='hv-c', pinned='az2', vcpus=4), server('n', on='hv-c', vcpus=1))
+    plan = plan_campaign(['hv-a', 'hv-b', 'hv-c'], facts, servers, options={'order': 'given'})
+    assert plan['ok'], plan['errors']
+    moves = moves_of(plan)
+    assert (moves['p']['to'], moves['p']['zone'], moves['p']['tier']) == ('hv-a', 'az2', 'done')
+    assert moves['n']['tier'] == 'done'
