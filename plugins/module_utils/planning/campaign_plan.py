@@ -80,34 +80,13 @@ def _group_index(groups):
     return index
 
 
-def _anti_affinity_key(group):
-    if group and sg.policy_of(group) in (sg.ANTI_AFFINITY, sg.SOFT_ANTI_AFFINITY):
-        return group.get('id') or group.get('name')
-    return None
-
-
 def waves(moves, group_index, max_in_flight, per_source):
     """Cut the moves of a step (dicts with ``id`` and ``from``, in order) into waves: at most ``max_in_flight`` moves,
     at most ``per_source`` from one host, and never two members of one anti-affinity group (hard or soft) in a wave.
     A move that does not fit a wave waits for the next one; the order is otherwise kept. Returns lists of ids."""
-    pending = list(moves)
-    result = []
-    while pending:
-        wave, keys, sources, left = [], set(), {}, []
-        for move in pending:
-            key = _anti_affinity_key(group_index.get(move['id']))
-            source = move.get('from')
-            if (len(wave) < max_in_flight and sources.get(source, 0) < per_source
-                    and (key is None or key not in keys)):
-                wave.append(move['id'])
-                sources[source] = sources.get(source, 0) + 1
-                if key is not None:
-                    keys.add(key)
-            else:
-                left.append(move)
-        result.append(wave)
-        pending = left
-    return result
+    cut = sg.waves(moves, lambda move: sg.anti_affinity_key(group_index.get(move['id'])), max_in_flight,
+                   source_of=lambda move: move.get('from'), per_source=per_source)
+    return [[move['id'] for move in wave] for wave in cut]
 
 
 def _interleave(moves):

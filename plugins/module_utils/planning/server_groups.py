@@ -154,24 +154,39 @@ def label_of(constraint):
     return "server group '%s' (%s)" % (constraint.get('group') or constraint.get('group_id'), constraint.get('policy'))
 
 
+def anti_affinity_key(group):
+    """What keeps the members of one anti-affinity group (hard or soft) apart in time, or None for any other group."""
+    if group and policy_of(group) in (ANTI_AFFINITY, SOFT_ANTI_AFFINITY):
+        return group.get('id') or group.get('name')
+    return None
+
+
+def waves(items, key_of, size, source_of=None, per_source=None):
+    """Split ``items`` (in order) into waves of at most ``size``, never two items with one ``key_of`` (not None) in a
+    wave and, with ``source_of``, at most ``per_source`` items from one source. An item that does not fit a wave
+    waits for the next one; the order is otherwise kept."""
+    size = max(1, int(size))
+    pending = list(items)
+    result = []
+    while pending:
+        wave, keys, sources, left = [], set(), {}, []
+        for item in pending:
+            key = key_of(item)
+            source = source_of(item) if source_of else None
+            if (len(wave) < size and (key is None or key not in keys)
+                    and (source_of is None or sources.get(source, 0) < per_source)):
+                wave.append(item)
+                sources[source] = sources.get(source, 0) + 1
+                if key is not None:
+                    keys.add(key)
+            else:
+                left.append(item)
+        result.append(wave)
+        pending = left
+    return result
+
+
 def anti_affinity_batches(server_ids, groups, size):
     """Split ``server_ids`` (in order) into batches of at most ``size`` with no two members of one anti-affinity
-    group in the same batch, so they are never in flight together. A member that would join a batch holding a
-    peer waits for the next batch; the order is otherwise kept."""
-    size = max(1, int(size))
-    pending = list(server_ids)
-    batches = []
-    while pending:
-        batch, groups_in_batch, left = [], set(), []
-        for server_id in pending:
-            group = group_of(server_id, groups)
-            key = group.get('id') if group and policy_of(group) in (ANTI_AFFINITY, SOFT_ANTI_AFFINITY) else None
-            if len(batch) < size and (key is None or key not in groups_in_batch):
-                batch.append(server_id)
-                if key is not None:
-                    groups_in_batch.add(key)
-            else:
-                left.append(server_id)
-        batches.append(batch)
-        pending = left
-    return batches
+    group in the same batch, so they are never in flight together (see ``waves``)."""
+    return waves(server_ids, lambda server_id: anti_affinity_key(group_of(server_id, groups)), size)
