@@ -119,6 +119,8 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
     """
 
     MAX_ROUNDS = 3
+    # Seconds a wait=false run looks for the record of the migration it requested (see _record_after_accept).
+    RECORD_WAIT = 15
 
     def __init__(self, session, params, watermark=None, hints=None):
         self.session = session
@@ -593,10 +595,12 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
 
         if not p['wait']:
             self._get()
-            records = self._records(mtype)
-            self.migration = mig.newest([r for r in records if self._is_new(r)])
-            result = self._finish('%s of server %s from %s requested (microversion %s); not waiting.'
-                                  % (kind.capitalize(), server.label, server.host, version), True)
+            self.migration = self._record_after_accept(mtype)
+            result = self._finish('%s of server %s from %s requested (microversion %s); not waiting.%s'
+                                  % (kind.capitalize(), server.label, server.host, version,
+                                     '' if self.migration else ' Its migration record was not visible yet; '
+                                     'novaops.migration.server_migration_info lists it once Nova has created it.'),
+                                  True)
         elif live:
             result = self._wait_live(host)
         else:
@@ -608,6 +612,22 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
             result['msg'] = 'Live migration of server %s failed (%s), so it moved cold: %s' % (
                 server.label, self._fallback_why, result['msg'])
         return result
+
+    def _record_after_accept(self, mtype):
+        """Our migration record, read until it shows: Nova answers 202 to a cold migrate before its conductor has
+        created the record, so a read right after the request may find nothing. Gives up after RECORD_WAIT seconds
+        (or the timeout) with None."""
+        self.step = 'looking up the migration record Nova created'
+        limit = min(self.RECORD_WAIT, self.remaining())
+        begun = self.session.clock()
+        delay = 0.1
+        while True:
+            record = self._ours(mtype)
+            if record is not None or self.session.clock() - begun >= limit:
+                self.step = None
+                return record
+            self.session.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
     def _ours(self, mtype):
         return mig.newest([r for r in self._records(mtype) if self._is_new(r)])

@@ -287,7 +287,10 @@ elapsed:
   type: float
   sample: 6.4
 migration:
-  description: The migration record that was started, waited for or confirmed (null when none was found).
+  description:
+    - The migration record that was started, waited for or confirmed (null when none was found).
+    - With O(wait=false) the module reads the record of the migration it requested until Nova has created it (Nova
+      answers before its conductor creates the record), for up to 15 seconds.
   returned: always
   type: dict
   contains:

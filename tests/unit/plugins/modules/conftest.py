@@ -55,6 +55,9 @@ class FakeNova(object):
         self.live_stall = None
         self.live_state = {}
         self.reject_force = False
+        # Seconds between the 202 of a cold migrate and its record: Nova's conductor creates the record after
+        # the API has answered, so a read right after the request may not see it yet.
+        self.record_delay = 0.0
         self.instance_actions = {}
         self.server_groups = []     # as GET /os-server-groups shows them (policy or policies as the test gives)
         for host in ('compute-1', 'compute-2', 'compute-3', 'compute-10'):
@@ -211,6 +214,9 @@ class FakeNova(object):
             power = server['OS-EXT-STS:power_state']
             self._set(server, 'RESIZE', task='resize_prep')
             record = self.add_migration(sid, 'pre-migrating', 'migration', source, dest)
+            if self.record_delay:
+                self.migrations.remove(record)
+                self.at(self.record_delay, lambda: self.migrations.append(record))
             failure = self.fail_next
             self.fail_next = None
             if failure:

@@ -138,6 +138,16 @@ def test_wait_false_returns_after_accept(run, fake):
     assert len(writes(fake)) == 1
 
 
+def test_wait_false_returns_the_record_the_conductor_creates_after_the_accept(run, fake):
+    # Nova answers 202 before its conductor creates the migration record: the result must still name it
+    fake.record_delay = 0.5
+    fake.add_server(SID, 'web')
+    result, failed = run(server_migrate, {'server': 'web', 'wait': False}, fake)
+    assert not failed and result['changed'] is True
+    assert result['migration'] is not None and result['migration']['status'] == 'pre-migrating', result
+    assert len(writes(fake)) == 1
+
+
 def test_verify_resize_from_earlier_run_is_confirmed(run, fake):
     fake.add_server(SID, 'web', host='compute-2', status='VERIFY_RESIZE')
     fake.add_migration(SID, 'finished', source='compute-1', dest='compute-2')
