@@ -8,7 +8,8 @@ Each step takes ``parallel_hosts`` hosts out at once (disable, empty, patch, che
 classified exactly as a single evacuation classifies them (``evacuation_plan.plan_evacuation``), then placed with
 ``capacity.place`` on three tiers of receiving hosts, in this order:
 
-1. ``done``: campaign hosts already maintained (emptied in an earlier step, enabled again), so a server moves once;
+1. ``done``: campaign hosts already maintained (emptied in an earlier step, enabled again, or given as
+   ``done_hosts``: finished by an earlier run of the same campaign), so a server moves once;
 2. ``outside``: enabled hosts that are not part of the campaign;
 3. ``queued``: campaign hosts still waiting for their step. A server sent there moves again when that host's turn
    comes; the step counts it in ``moves_again`` and warns.
@@ -16,7 +17,9 @@ classified exactly as a single evacuation classifies them (``evacuation_plan.pla
 Order heuristic (greedy, one host at a time): the next host is the first host, in the order given, whose servers all
 fit on ``done`` and ``outside`` hosts with what is free at that point (empty hosts fit trivially and therefore go
 early, which turns them into ``done`` targets). When no host fits that way, the host leaving the fewest servers for
-the queued tier goes next (ties keep the order given). With ``order: given`` the order given is kept as is. A step
+the queued tier goes next (ties keep the order given). With ``order: given`` the order given is kept as is. A host
+an interrupted run of the campaign left in the middle (``resume``) goes first in any order: it is disabled already,
+and the servers that left it since then are not planned again, while its unfinished migrations are resumed. A step
 whose servers fit nowhere, queued hosts included, fails the plan with the figures (needed against free, per
 resource and per availability zone) and nothing after it is planned.
 
@@ -106,8 +109,10 @@ def _interleave(moves):
 class _Campaign(object):
     """The state the planner walks through: where each server is, what each host has free, which hosts are done."""
 
-    def __init__(self, hosts, facts, known, servers_by_host, groups, host_of, evac_options, resources):
+    def __init__(self, hosts, facts, known, servers_by_host, groups, host_of, evac_options, resources,
+                 done_hosts=(), resume=None):
         self.hosts = list(hosts)
+        resume = resume or {}
         self.known = known
         self.resources = resources
         self.groups = list(groups or [])
@@ -117,23 +122,31 @@ class _Campaign(object):
         # A done host is enabled again at the end of its step; one that is down or forced down is not.
         self.revivable = set(name for name, h in known.items()
                              if not h.get('forced_down') and h.get('state') in (None, 'up'))
-        self.done = []
+        # Hosts an earlier run finished are receivers from the start, if their service takes servers now.
+        self.done = [name for name in done_hosts if name in self.usable]
         self.where = dict(host_of or {})
         self.moving = {}
         self.skipped = {}
         self.errors = []
         self.warnings = []
         self.counted = dict((name, 0) for name in self.hosts)
+        self.earlier = {}
+        self.resumed = set(resume)
         for name in self.hosts:
             servers = list((servers_by_host or {}).get(name) or [])
             for server in servers:
                 if server.get('id') and server.get('host') in (None, name):
                     self.where[server['id']] = name
-            plan = plan_evacuation(name, facts, servers, options=evac_options)
+            # A host in the middle of an interrupted run: its records say what to resume and what left already.
+            again = resume.get(name) or {}
+            plan = plan_evacuation(name, facts, servers, migrations=again.get('migrations'),
+                                   resume_servers=again.get('servers'), since=again.get('since'),
+                                   options=evac_options)
             self.errors.extend(plan['errors'])
             self.warnings.extend('%s: %s' % (name, text) for text in plan['warnings'])
             self.moving[name] = plan['actions']
             self.skipped[name] = [self._skip_item(e) for e in plan['skipped']]
+            self.earlier[name] = [self._earlier_item(e) for e in plan.get('earlier') or []]
             self.counted[name] = len(servers)
 
     @staticmethod
@@ -141,11 +154,16 @@ class _Campaign(object):
         return {'id': entry.get('id'), 'name': entry.get('name'), 'host': entry.get('source_host') or entry.get('host'),
                 'reason': entry.get('reason')}
 
+    @staticmethod
+    def _earlier_item(entry):
+        return {'id': entry.get('id'), 'name': entry.get('name'), 'from': entry.get('source_host'),
+                'to': entry.get('destination'), 'host': entry.get('host')}
+
     def receivers(self, tier, busy, remaining):
         if tier == DONE:
             names = [n for n in self.done if n in self.revivable]
         elif tier == OUTSIDE:
-            campaign = set(self.hosts)
+            campaign = set(self.hosts) | set(self.done)
             names = sorted(n for n in self.usable if n not in campaign)
         else:
             names = [n for n in remaining if n in self.usable]
@@ -196,7 +214,20 @@ class _Campaign(object):
         return len(unplaced), free
 
 
-def plan_campaign(hosts_to_maintain, facts, servers_by_host, *, options=None, groups=None, host_of=None):
+def _failed(hosts, own, errors):
+    """The plan of a campaign that cannot start: nothing planned, every host unplanned."""
+    return {'ok': False, 'options': own, 'hosts': list(hosts), 'order': [], 'steps': [], 'unplanned': list(hosts),
+            'errors': list(errors), 'warnings': [], 'counts': {}, 'free_final': {}, 'done_hosts': []}
+
+
+def failed_plan(hosts, errors):
+    """The plan returned when the campaign's hosts cannot even be selected (``select_hosts`` errors): the same keys
+    as :func:`plan_campaign`, nothing planned."""
+    return _failed(hosts or [], {}, errors)
+
+
+def plan_campaign(hosts_to_maintain, facts, servers_by_host, *, options=None, groups=None, host_of=None,
+                  done_hosts=None, resume=None):
     """Plan a maintenance campaign over ``hosts_to_maintain``.
 
     :param hosts_to_maintain: exact host names (see ``campaign_hosts.select_hosts``), in the preferred order.
@@ -209,9 +240,18 @@ def plan_campaign(hosts_to_maintain, facts, servers_by_host, *, options=None, gr
         ``given``).
     :param groups: the server groups (``GET /os-server-groups``), or None when unknown.
     :param host_of: dict server id -> host for servers outside the campaign's hosts (other group members).
-    :returns: a JSON-serializable dict: ``ok``, ``errors``, ``warnings``, ``order``, ``steps`` (each with ``index``,
-        ``hosts``, ``moves``, ``skipped``, ``waves``, ``moves_again``, ``needed``, ``free_after``, ``warnings``,
-        ``errors``; a failing step also ``shortfall``), ``unplanned`` (hosts after a failing step), ``counts`` and
+    :param done_hosts: hosts an earlier run of the same campaign finished. They are not planned again (also when
+        ``hosts_to_maintain`` lists them) and receive servers from the first step on (the ``done`` tier), if their
+        compute service takes servers now; each must be a known host.
+    :param resume: dict host -> ``{'since', 'migrations', 'servers'}`` for a host an interrupted run left in the
+        middle (disabled with its marker): ``since`` is the marker's time, ``migrations`` the host's normalized
+        migration records, ``servers`` the servers (by id, None when gone) of its unfinished migrations or moved away
+        since then that are no longer listed on it (``plan_evacuation``'s ``resume_servers``). Its unfinished
+        migrations are resumed, the servers that left are listed in its step's ``earlier``, and it goes first.
+    :returns: a JSON-serializable dict: ``ok``, ``errors``, ``warnings``, ``order``, ``done_hosts``, ``steps`` (each
+        with ``index``, ``hosts``, ``moves``, ``skipped``, ``earlier``, ``waves``, ``moves_again``, ``needed``,
+        ``free_after``, ``warnings``, ``errors``; a failing step also ``shortfall``; each move carries
+        ``anti_affinity``, the id of its anti-affinity group or None), ``unplanned`` (hosts after a failing step), ``counts`` and
         ``free_final`` (every usable host). A step's ``free_after`` holds the hosts the step changed (its own hosts,
         emptied, and the hosts that received servers); the others keep the figures of the step before. An invalid
         campaign option (an unknown ``order``) is an error of the plan, as are unknown or repeated hosts.
@@ -219,17 +259,22 @@ def plan_campaign(hosts_to_maintain, facts, servers_by_host, *, options=None, gr
     try:
         own, rest = campaign_options(options)
     except (TypeError, ValueError) as exc:
-        return {'ok': False, 'options': {}, 'hosts': list(hosts_to_maintain or []), 'order': [], 'steps': [],
-                'unplanned': list(hosts_to_maintain or []), 'errors': ['Invalid campaign option: %s.' % exc],
-                'warnings': [], 'counts': {}, 'free_final': {}}
+        return _failed(hosts_to_maintain or [], {}, ['Invalid campaign option: %s.' % exc])
     rest['target_hosts'] = []
     classify_opts = options_with_defaults(rest)
     resources = list(classify_opts['capacity_resources']) if classify_opts['capacity_check'] else []
     evac_options = dict(rest, capacity_check=False)
     known = host_facts(facts)
-    hosts = list(hosts_to_maintain or [])
-
+    done = []
     errors = []
+    for name in done_hosts or []:
+        if name not in known:
+            errors.append('Done host %r does not exist (host names match exactly).' % name)
+        elif name not in done:
+            done.append(name)
+    # A host an earlier run finished is not maintained again.
+    hosts = [name for name in hosts_to_maintain or [] if name not in done]
+
     seen = set()
     for name in hosts:
         if name in seen:
@@ -237,20 +282,31 @@ def plan_campaign(hosts_to_maintain, facts, servers_by_host, *, options=None, gr
         seen.add(name)
         if name not in known:
             errors.append('Compute host %r does not exist (host names match exactly).' % name)
-    result = {'ok': False, 'options': own, 'hosts': hosts, 'order': [], 'steps': [], 'unplanned': list(hosts),
-              'errors': errors, 'warnings': [], 'counts': {}, 'free_final': {}}
+    result = _failed(hosts, own, [])
+    result.update(errors=errors, done_hosts=done)
     if errors or not hosts:
-        if not hosts:
+        if not hosts and not errors:
+            if done:
+                # Everything selected is finished: an empty plan, not an error.
+                result.update(ok=True, unplanned=[], counts=_counts(hosts, [], {}))
+                return result
             errors.append('The campaign has no host.')
         return result
 
-    state = _Campaign(hosts, facts, known, servers_by_host, groups, host_of, evac_options, resources)
+    resume = dict((name, value) for name, value in (resume or {}).items() if name in seen)
+    state = _Campaign(hosts, facts, known, servers_by_host, groups, host_of, evac_options, resources,
+                      done_hosts=done, resume=resume)
     result['warnings'].extend(state.warnings)
+    for name in done:
+        if name not in state.usable:
+            result['warnings'].append('Done host %s receives no server: %s.'
+                                      % (name, '; '.join(host_problems(known[name]))))
     if state.errors:
         errors.extend(state.errors)
         return result
 
-    remaining = list(hosts)
+    # A host left in the middle goes first: it is out of service already.
+    remaining = [name for name in hosts if name in resume] + [name for name in hosts if name not in resume]
     warned = set()
     while remaining:
         step_hosts = _choose(state, remaining, own)
@@ -270,19 +326,22 @@ def plan_campaign(hosts_to_maintain, facts, servers_by_host, *, options=None, gr
     else:
         result['unplanned'] = []
 
-    steps = result['steps']
-    result['counts'] = {
+    result['counts'] = _counts(hosts, result['steps'], state.counted)
+    result['free_final'] = dict((name, dict(state.free[name])) for name in sorted(state.usable | set(state.done)))
+    result['ok'] = not errors
+    return result
+
+
+def _counts(hosts, steps, counted):
+    return {
         'hosts': len(hosts),
         'steps': len(steps),
-        'servers_on_hosts': sum(state.counted.values()),
+        'servers_on_hosts': sum(counted.values()),
         'moves': sum(len(s['moves']) for s in steps),
         'moves_again': sum(s['moves_again'] for s in steps),
         'skipped': sum(len(s['skipped']) for s in steps),
         'waves': sum(len(s['waves']) for s in steps),
     }
-    result['free_final'] = dict((name, dict(state.free[name])) for name in sorted(state.usable | set(state.done)))
-    result['ok'] = not errors
-    return result
 
 
 def _choose(state, remaining, own):
@@ -294,7 +353,8 @@ def _choose(state, remaining, own):
     free = state.free
     for _slot in range(count):
         best = None
-        for name in remaining:
+        resumed = [name for name in remaining if name in state.resumed and name not in chosen]
+        for name in resumed[:1] or remaining:
             if name in chosen:
                 continue
             missing, free_after = state.trial(name, [*chosen, name], free)
@@ -334,6 +394,7 @@ def _plan_step(state, index, step_hosts, remaining, own):
             'mode': entry['action'], 'why': entry.get('mode_reason') or entry.get('reason'),
             'zone': entry.get('allowed_zone'), 'tier': tier, 'moves_again': tier == QUEUED,
             'needs': entry.get('needs'), 'server_group': group.get('name') or group.get('id'),
+            'anti_affinity': sg.anti_affinity_key(state.group_index.get(entry['id'])),
         })
     moves = _interleave(moves)
     again = [m for m in moves if m['moves_again']]
@@ -348,6 +409,7 @@ def _plan_step(state, index, step_hosts, remaining, own):
         'hosts': list(step_hosts),
         'moves': moves,
         'skipped': skipped,
+        'earlier': [item for name in step_hosts for item in state.earlier[name]],
         'waves': waves(moves, state.group_index, own['max_in_flight'], own['per_source']),
         'moves_again': len(again),
         'needed': sum_needs([e.get('needs') for e in moving], state.resources),

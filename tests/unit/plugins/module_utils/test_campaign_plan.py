@@ -8,7 +8,7 @@ import json
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning.campaign_hosts import select_hosts
 from ansible_collections.novaops.migration.plugins.module_utils.planning.campaign_plan import plan_campaign, waves
-from ansible_collections.novaops.migration.tests.unit.plugins.module_utils.test_evacuation import HOSTS, host, server
+from ansible_collections.novaops.migration.tests.unit.plugins.module_utils.test_evacuation import HOSTS, host, record, server
 
 
 def group(name, policy, members):
@@ -244,3 +244,88 @@ def test_a_pinned_server_goes_to_a_done_host_of_its_zone_only():
     moves = moves_of(plan)
     assert (moves['p']['to'], moves['p']['zone'], moves['p']['tier']) == ('hv-a', 'az2', 'done')
     assert moves['n']['tier'] == 'done'
+
+
+# ----- done hosts (an earlier run of the campaign) ----------------------------------------------------------------
+
+def test_done_hosts_are_not_planned_again_and_receive_from_the_first_step():
+    facts = [host('hv-a'), host('hv-b'), host('hv-c'), host('out-1')]
+    servers = by_host(server('c1', on='hv-c'), server('c2', on='hv-c'))
+    plan = plan_campaign(['hv-a', 'hv-b', 'hv-c'], facts, servers, done_hosts=['hv-a', 'hv-b'], options={})
+    assert plan['ok'], plan['errors']
+    assert plan['order'] == ['hv-c'] and plan['done_hosts'] == ['hv-a', 'hv-b']
+    assert [s['hosts'] for s in plan['steps']] == [['hv-c']]
+    assert [(m['tier'], m['to'] in ('hv-a', 'hv-b')) for m in plan['steps'][0]['moves']] == [('done', True)] * 2
+    assert plan['counts']['hosts'] == 1
+    assert set(plan['free_final']) == {'hv-a', 'hv-b', 'hv-c', 'out-1'}
+
+
+def test_a_done_host_is_no_host_outside_the_campaign_either():
+    # Without done_hosts, hv-a would be an outside host; given as done it is in the done tier, never "outside".
+    facts = [host('hv-a'), host('hv-c')]
+    servers = by_host(server('c1', on='hv-c'))
+    plan = plan_campaign(['hv-c'], facts, servers, done_hosts=['hv-a'], options={})
+    assert plan['ok'] and plan['steps'][0]['moves'][0]['tier'] == 'done'
+    plan = plan_campaign(['hv-c'], facts, servers, options={})
+    assert plan['ok'] and plan['steps'][0]['moves'][0]['tier'] == 'outside'
+
+
+def test_an_unknown_done_host_is_an_error_and_nothing_is_planned():
+    plan = plan_campaign(['compute-1'], HOSTS, {}, done_hosts=['compute-9'], options={})
+    assert not plan['ok'] and plan['steps'] == []
+    assert plan['errors'] == ["Done host 'compute-9' does not exist (host names match exactly)."]
+
+
+def test_a_campaign_whose_hosts_are_all_done_is_an_empty_plan():
+    plan = plan_campaign(['compute-1', 'compute-2'], HOSTS, {}, done_hosts=['compute-2', 'compute-1'], options={})
+    assert plan['ok'], plan['errors']
+    assert plan['steps'] == [] and plan['unplanned'] == [] and plan['counts']['steps'] == 0
+
+
+def test_a_done_host_that_is_disabled_now_receives_nothing_and_says_why():
+    facts = [host('hv-a', status='disabled', reason='broken disk'), host('hv-c'), host('out-1')]
+    servers = by_host(server('c1', on='hv-c'))
+    plan = plan_campaign(['hv-c'], facts, servers, done_hosts=['hv-a'], options={})
+    assert plan['ok'], plan['errors']
+    assert plan['steps'][0]['moves'][0]['to'] == 'out-1'
+    assert any(w.startswith('Done host hv-a receives no server: ') for w in plan['warnings'])
+
+
+# ----- anti-affinity key of each move -------------------------------------------------------------------------
+
+def test_each_move_carries_the_anti_affinity_key_of_its_group():
+    facts = [host('hv-a'), host('out-1'), host('out-2')]
+    servers = by_host(server('m1', on='hv-a'), server('s1', on='hv-a'), server('p1', on='hv-a'),
+                      server('solo', on='hv-a'))
+    groups = [group('web', 'anti-affinity', ['id-m1', 'id-m9']), group('soft', 'soft-anti-affinity', ['id-s1']),
+              group('pack', 'soft-affinity', ['id-p1', 'id-p9'])]
+    plan = plan_campaign(['hv-a'], facts, servers, groups=groups, host_of={'id-m9': 'out-2', 'id-p9': 'out-1'},
+                         options={})
+    assert plan['ok'], plan['errors']
+    keys = dict((name, move['anti_affinity']) for name, move in moves_of(plan).items())
+    assert keys == {'m1': 'g-web', 's1': 'g-soft', 'p1': None, 'solo': None}
+    assert moves_of(plan)['m1']['to'] == 'out-1'
+
+
+# ----- a host left in the middle by an interrupted run ----------------------------------------------------------
+
+def test_a_resumed_host_goes_first_resumes_its_migrations_and_lists_what_left():
+    marker_time = '2026-01-31T08:00:00Z'
+    facts = [host('hv-a'), host('hv-b', status='disabled', reason='novaops-evacuation by a at %s run r1' % marker_time),
+             host('out-1')]
+    servers = by_host(server('a1', on='hv-a'), server('b1', on='hv-b'))
+    records = [record(1, 'id-left', 'confirmed', source='hv-b', dest='out-1', created='2026-01-31T08:05:00'),
+               record(2, 'id-verify', 'finished', source='hv-b', dest='out-1', created='2026-01-31T08:06:00')]
+    others = {'id-left': server('left', on='out-1'), 'id-verify': server('verify', 'VERIFY_RESIZE', on='out-1')}
+    resume = {'hv-b': {'since': marker_time, 'migrations': records, 'servers': others}}
+    plan = plan_campaign(['hv-a', 'hv-b'], facts, servers, resume=resume, options={})
+    assert plan['ok'], plan['errors']
+    assert plan['order'] == ['hv-b', 'hv-a']
+    first = plan['steps'][0]
+    assert sorted((m['name'], m['mode'], m['to']) for m in first['moves']) == [('b1', 'cold', 'out-1'),
+                                                                              ('verify', 'resume', 'out-1')]
+    assert [(e['id'], e['from'], e['to']) for e in first['earlier']] == [('id-left', 'hv-b', 'out-1')]
+    assert 'left' not in moves_of(plan)
+    # It is out of service already, so it goes first with order given too.
+    plan = plan_campaign(['hv-a', 'hv-b'], facts, servers, resume=resume, options={'order': 'given'})
+    assert plan['order'] == ['hv-b', 'hv-a']
