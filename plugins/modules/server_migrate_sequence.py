@@ -9,14 +9,19 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: server_migrate_sequence
-short_description: Migrate several OpenStack servers one after another, each verified like server_migrate
+short_description: Migrate several OpenStack servers, one after another or a few at a time, each verified like server_migrate
 version_added: 1.0.0
 author: novaops.migration contributors (@novaops)
 description:
-  - Runs the migrations of O(servers) strictly one at a time, in the order given, on one connection to the cloud.
+  - Runs the migrations of O(servers) in the order given, on one connection to the cloud, one at a time by default.
     Each migration is exactly what M(novaops.migration.server_migrate) does (same validation, waiting, confirmation
     and verification that the host changed, the migration record says so and the status is back), so the
     per-server options mean the same.
+  - With O(max_in_flight) above 1, up to that many migrations run at once (one thread each, sharing the connection),
+    which empties several hosts together while one process keeps the limits. At most O(per_source) of them leave the
+    same C(source_host) (a Nova compute host runs C(max_concurrent_live_migrations) live migrations at a time, 1 by
+    default, and queues the others), and never two items with the same C(anti_affinity) key. An item that may not
+    start yet waits, and later items that may start go first.
   - A sequence module exists because a module call costs a process start-up, an openstacksdk import, a Keystone token and a
     microversion discovery (about a second and three requests). Host-draining roles pay that once per call rather
     than once per server, and one read of the newest migration id replaces each server's history read.
@@ -80,6 +85,13 @@ options:
           - Per-server override of O(fallback). Contradicts a cold migration, as C(on_stall) does.
         type: str
         choices: [none, cold]
+      anti_affinity:
+        description:
+          - Items with the same key are never in flight at the same time (see O(max_in_flight)). Give the id of the
+            server's group for the V(anti-affinity) and V(soft-anti-affinity) policies, so that the scheduler places
+            each member while the others stay where it can see them.
+          - Has no effect with O(max_in_flight=1).
+        type: str
   strategy:
     description:
       - How to move the items that give neither C(strategy) nor C(live_migration). V(cold), V(live) or V(auto), as in
@@ -138,7 +150,7 @@ options:
   time_budget:
     description:
       - Seconds after which no new migration is started, counting the expected duration of the next one (the
-        duration of the one before); the servers not reached are returned in RV(pending). The first server is always
+        duration of the one that ended last); the servers not reached are returned in RV(pending). The first server is always
         attempted. V(0) runs the whole list.
     type: float
     default: 0
@@ -164,11 +176,26 @@ options:
     description:
       - Before each new migration, check that the C(ansible-playbook) run that started the module is still there. Ansible
         runs modules in a session of their own, so a Ctrl-C or a killed run does not stop a running module; with this
-        check the migration in progress is finished, but no new one is started (RV(stopped) is V(interrupted)).
+        check the migrations in progress are finished, but no new one is started (RV(stopped) is V(interrupted)).
       - The check reads the parent processes in C(/proc) (Linux) and whether the result pipe still has a reader.
         Set V(false) when running the module with C(async), where the module is detached on purpose.
     type: bool
     default: true
+  max_in_flight:
+    description:
+      - How many migrations may be in flight at once, across all source hosts. V(1) runs them strictly one at a time,
+        in the main process; above 1 each runs in a thread of its own on the shared connection.
+      - O(time_budget), O(max_failures) and O(stop_if_interrupted) then stop new starts only; the migrations in flight
+        are finished before the module returns.
+    type: int
+    default: 1
+  per_source:
+    description:
+      - How many migrations may be in flight from one C(source_host) (items without C(source_host) are not counted).
+        Keep it at or below the C(max_concurrent_live_migrations) of the compute service (1 by default in Nova), else
+        the extra migrations only queue on the host.
+    type: int
+    default: 1
   timeout:
     description: Seconds to wait for each server's migration, its confirmation and checks (per server, not in total).
     type: int
@@ -181,7 +208,8 @@ attributes:
     description: Every server is validated and its action predicted with read requests only; nothing is written.
     support: full
 notes:
-  - O(wait=false) is refused; a sequence that does not wait would start the migrations side by side.
+  - O(wait=false) is refused; a sequence that does not wait would start the migrations side by side, beyond any
+    limit. Use O(max_in_flight) to run them side by side within limits.
 seealso:
   - module: novaops.migration.server_migrate
   - module: novaops.migration.migration_plan
@@ -203,12 +231,30 @@ EXAMPLES = r'''
     time_budget: 60
     max_failures: 2
   register: batch
+
+- name: Drain compute-1 and compute-2 together, two migrations in flight, one per source host
+  novaops.migration.server_migrate_sequence:
+    cloud: mycloud
+    max_in_flight: 2
+    per_source: 1
+    strategy: live
+    servers:
+      - {server: web-1, source_host: compute-1, anti_affinity: 5b2a6a7e-0f0c-4c55-9a0e-2d4b8f1c9e01}
+      - {server: web-2, source_host: compute-1}
+      - {server: web-3, source_host: compute-2, anti_affinity: 5b2a6a7e-0f0c-4c55-9a0e-2d4b8f1c9e01}
+      - {server: db-1, source_host: compute-2}
+  register: drained
+# web-1 and web-3 (one anti-affinity group) never move together: web-3 waits for web-1 while db-1 goes first.
+
+- name: Report how many migrations ran at once
+  ansible.builtin.debug:
+    msg: "{{ drained.results | length }} servers, at most {{ drained.peak_in_flight }} in flight at once"
 '''
 
 RETURN = r'''
 results:
   description:
-    - One entry per server attempted, in order. Each has the keys M(novaops.migration.server_migrate) returns
+    - One entry per server attempted, in the order of O(servers) (whatever order they ended in). Each has the keys M(novaops.migration.server_migrate) returns
       (C(action), C(mode), C(mode_reason), C(live_blockers), C(msg), C(changed), C(server_before), C(server),
       C(migration), C(elapsed)) or fails with
       (then also C(http_status), C(error_type), C(fault), C(migration_status) where known), plus the keys below.
@@ -233,13 +279,15 @@ results:
       type: list
       elements: dict
     started:
-      description: Epoch seconds when the server's turn began.
+      description: Epoch seconds when the server's turn began (its migration started).
       type: float
     finished:
       description: Epoch seconds when it ended.
       type: float
 pending:
-  description: Items of O(servers) that were not attempted (time budget used up, or too many failures), unchanged.
+  description:
+    - Items of O(servers) that were not attempted (time budget used up, too many failures, or the run has gone),
+      unchanged and in their order in O(servers).
   returned: always
   type: list
   elements: dict
@@ -253,15 +301,23 @@ failed_count:
   description: Number of servers whose migration failed.
   returned: always
   type: int
+peak_in_flight:
+  description:
+    - The most migrations that were in flight at once (at most O(max_in_flight)); V(1) when they ran one at a time,
+      V(0) when none was attempted.
+  returned: always
+  type: int
 elapsed:
   description: Seconds the whole call took.
   returned: always
   type: float
 '''
 
+import concurrent.futures
 import time
 
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
+from ansible_collections.novaops.migration.plugins.module_utils import parallel_dispatch as pd
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.controller_watch import ControllerWatch
@@ -281,6 +337,7 @@ ITEM_SPEC = dict(
     block_migration=dict(type='str', choices=['auto', 'true', 'false']),
     on_stall=dict(type='str', choices=list(ON_STALL)),
     fallback=dict(type='str', choices=list(FALLBACKS)),
+    anti_affinity=dict(type='str'),
 )
 
 
@@ -339,6 +396,28 @@ def stop_reason(index, started, now, failed_count, max_failures, time_budget, in
     return None
 
 
+class WorkerSession(object):
+    """What one migration sees of the module while others run beside it.
+
+    Its own ``step``, so a failure names what this migration was doing and not what another one is doing; all the
+    rest (connection, token, microversions, clock, check mode) is the module's, shared.
+    """
+
+    def __init__(self, module):
+        self._module = module
+        self.step = None
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def done_future(value):
+    """A future that already holds ``value``: a migration run in the main thread (one in flight at a time)."""
+    future = concurrent.futures.Future()
+    future.set_result(value)
+    return future
+
+
 class ServerMigrateSequenceModule(NovaOpsModule):
     argument_spec = dict(
         servers=dict(type='list', elements='dict', required=True, options=ITEM_SPEC),
@@ -356,6 +435,8 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         retry_delay=dict(type='float', default=5),
         stop_if_interrupted=dict(type='bool', default=True),
         fail_on_failed_servers=dict(type='bool', default=True),
+        max_in_flight=dict(type='int', default=1),
+        per_source=dict(type='int', default=1),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -368,6 +449,9 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         for name in ('max_failures', 'retries', 'time_budget', 'retry_delay'):
             if p[name] < 0:
                 self.fail_json(msg='%s must be 0 or more, got %s.' % (name, p[name]))
+        problem = pd.check_limits(p['max_in_flight'], p['per_source'])
+        if problem:
+            self.fail_json(msg=problem)
         if p['timeout'] < 1:
             self.fail_json(msg='timeout must be at least 1 second per server, got %s: a migration that is given no time '
                                'to finish would be left half-done. Nothing was changed.' % p['timeout'])
@@ -387,40 +471,96 @@ class ServerMigrateSequenceModule(NovaOpsModule):
             except val.ValidationError as exc:
                 said = exc.msg if exc.msg.endswith('Nothing was changed.') else exc.msg + ' Nothing was changed.'
                 self.fail_json(msg='servers[%d] (%s): %s' % (index, item['server'], said),
-                               results=[], pending=p['servers'], stopped=None, failed_count=0, changed=False,
-                               elapsed=self.elapsed())
+                               results=[], pending=[self._as_given(i) for i in p['servers']], stopped=None,
+                               failed_count=0, changed=False, peak_in_flight=0, elapsed=self.elapsed())
         if p['stall_timeout'] <= 0:
             self.fail_json(msg='stall_timeout must be more than 0 seconds, got %s. Nothing was changed.'
                                % p['stall_timeout'])
         self._check_stall_policies(requests)
 
         watch = ControllerWatch() if p['stop_if_interrupted'] else None
+        parallel = p['max_in_flight'] > 1 and len(requests) > 1
+        if parallel:
+            self._share_connection()
         watermark = self._watermark() if requests else None
+        # What the dispatch limits look at, per item.
+        slots = [dict(source_host=params['source_host'], anti_affinity=p['servers'][index].get('anti_affinity'))
+                 for index, params in enumerate(requests)]
         results = []
         failed_count = 0
         stopped = None
-        index = 0
         took = 0.0
-        for index, params in enumerate(requests):
-            stopped = stop_reason(index, self.started, self.clock(), failed_count, p['max_failures'], p['time_budget'],
-                                  interrupted=index > 0 and watch is not None and watch.gone(), expected=took)
-            if stopped:
-                break
-            begun = self.clock()
-            result = self._migrate(index, params, watermark)
-            took = self.clock() - begun
-            results.append(result)
-            failed_count += int(result['failed'])
-        else:
-            index = len(requests)
-        pending = p['servers'][index:]
+        waiting = list(range(len(requests)))
+        running = {}
+        peak = 0
+        executor = (concurrent.futures.ThreadPoolExecutor(max_workers=min(p['max_in_flight'], len(requests)))
+                    if parallel else None)
+        try:
+            while True:
+                while waiting and not stopped:
+                    position = pd.first_startable([slots[i] for i in waiting], [slots[i] for i in running.values()],
+                                                  p['max_in_flight'], p['per_source'])
+                    if position is None:
+                        break
+                    count = len(results) + len(running)
+                    stopped = stop_reason(count, self.started, self.clock(), failed_count, p['max_failures'],
+                                          p['time_budget'], interrupted=count > 0 and watch is not None and watch.gone(),
+                                          expected=took)
+                    if stopped:
+                        break
+                    index = waiting.pop(position)
+                    running[self._start(executor, index, requests[index], watermark)] = index
+                    peak = max(peak, len(running))
+                if not running:
+                    break
+                finished, _running = concurrent.futures.wait(list(running), return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in sorted(finished, key=running.get):
+                    del running[future]
+                    result, warnings, timings, took = future.result()
+                    # Warnings from the main thread only, in the order the migrations ended.
+                    for warning in warnings:
+                        self.ansible.warn(warning)
+                    if timings:
+                        # Similar servers migrate in similar times: poll the next ones around them.
+                        self.hints.update(timings)
+                    results.append(result)
+                    failed_count += int(result['failed'])
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True)
+        results.sort(key=lambda r: r['index'])
+        pending = [self._as_given(p['servers'][i]) for i in waiting]
         changed = any(r.get('changed') for r in results)
         summary = dict(results=results, pending=pending, stopped=stopped if pending else None,
-                       failed_count=failed_count, changed=changed, elapsed=self.elapsed())
+                       failed_count=failed_count, changed=changed, peak_in_flight=peak, elapsed=self.elapsed())
         msg = self._message(requests, results, failed_count, pending, summary['stopped'])
         if failed_count and p['fail_on_failed_servers']:
             self.ansible.fail_json(msg=msg, **summary)
         self.exit_json(msg=msg, **summary)
+
+    @staticmethod
+    def _as_given(item):
+        """A pending item as it came; one given without anti_affinity comes back without it (as before the key)."""
+        if item.get('anti_affinity') is None:
+            item = dict((k, v) for k, v in item.items() if k != 'anti_affinity')
+        return item
+
+    def _share_connection(self):
+        """Connect, authenticate and discover the microversions once, before the workers share the connection
+        (else each would fetch a token and the version document at the same moment); returns what they share."""
+        conn = self.connect()
+        self.step = 'authenticating to the cloud'
+        conn.authorize()
+        self.step = None
+        # The properties keep what they read.
+        return self.versions, self.api
+
+    def _start(self, executor, index, params, watermark):
+        """Start one item's migration: in a worker thread, or (one in flight at a time) here in the main thread."""
+        hints = dict(self.hints)
+        if executor is None:
+            return done_future(self._migrate(self, index, params, watermark, hints))
+        return executor.submit(self._migrate, WorkerSession(self), index, params, watermark, hints)
 
     def _check_stall_policies(self, requests):
         """What the items' on_stall needs of the cloud, checked before the first write (one version discovery)."""
@@ -432,8 +572,9 @@ class ServerMigrateSequenceModule(NovaOpsModule):
                 mv.check_stall_policy(self.versions, params['on_stall'])
             except val.ValidationError as exc:
                 self.fail_json(msg='servers[%d] (%s): %s' % (index, params['server'], exc.msg),
-                               results=[], pending=self.params['servers'], stopped=None, failed_count=0,
-                               changed=False, elapsed=self.elapsed(), **exc.data)
+                               results=[], pending=[self._as_given(i) for i in self.params['servers']],
+                               stopped=None, failed_count=0, changed=False, peak_in_flight=0,
+                               elapsed=self.elapsed(), **exc.data)
             self.step = None
 
     def _watermark(self):
@@ -444,18 +585,24 @@ class ServerMigrateSequenceModule(NovaOpsModule):
             # Not fatal: each migration reads its own history, and reports a connection problem itself.
             return None
 
-    def _migrate(self, index, params, watermark):
+    def _migrate(self, session, index, params, watermark, hints):
+        """One item, retried after transient errors: ``(result, warnings, timings, seconds)``; never raises.
+
+        Runs in a worker thread when several are in flight, so it only reads the module's options and talks to the
+        cloud through ``session``; the caller emits the warnings and learns the timings.
+        """
         started = time.time()
+        begun = self.clock()
         attempts = 0
+        warnings = []
+        timings = {}
         while True:
             attempts += 1
-            migration = ServerMigration(self, params, watermark=watermark, hints=self.hints)
+            migration = ServerMigration(session, params, watermark=watermark, hints=hints)
             ok, result = migration.execute()
             if ok and migration.timings:
-                # Similar servers migrate in similar times: poll the next one around them.
-                self.hints.update(migration.timings)
-            for warning in migration.warnings:
-                self.ansible.warn('%s: %s' % (params['server'], warning))
+                timings = dict(migration.timings)
+            warnings.extend('%s: %s' % (params['server'], warning) for warning in migration.warnings)
             resumable = params['source_host'] or params['host'] or not result.get('changed')
             if ok or attempts > self.params['retries'] or not resumable or not is_transient(result):
                 break
@@ -465,7 +612,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         result['migration_attempts'] = result.pop('attempts', [])
         result.update(index=index, failed=not ok, attempts=attempts, started=round(started, 3),
                       finished=round(time.time(), 3))
-        return result
+        return result, warnings, timings, self.clock() - begun
 
     @staticmethod
     def _message(requests, results, failed_count, pending, stopped):
