@@ -34,7 +34,9 @@ description:
   - "A selected host whose compute service is disabled with this run's evacuation marker (O(run_id)) is the host an
     interrupted run left in the middle: it goes first, its unfinished migrations (in progress or waiting in
     VERIFY_RESIZE) are resumed, and the servers that left it since the marker's time are listed in the step's
-    C(earlier), not planned again."
+    C(earlier), not planned again. A host disabled with the marker of another run that ended or was interrupted
+    goes first too, with its unfinished migrations resumed and a warning; one whose run is still running is an
+    error of the plan."
   - "The module fails only on a malformed request (bad options, an invalid JMESPath expression) or when the cloud
     cannot be read; an unknown host or aggregate name and a plan that does not fit are returned in RV(plan.errors)
     with RV(plan.ok=false)."
@@ -364,6 +366,9 @@ plan:
       type: dict
 '''
 
+import socket
+
+from ansible_collections.novaops.migration.plugins.module_utils import controller_watch as cw
 from ansible_collections.novaops.migration.plugins.module_utils import group_checks
 from ansible_collections.novaops.migration.plugins.module_utils import hosts as hst
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
@@ -467,8 +472,12 @@ class CampaignPlanModule(NovaOpsModule):
                                       % (name, p[name], ', or leave it unset' if name == 'max_in_flight' else ''))
         val.check_strategy_options(p['strategy'], live_migrate_active=p['live_migrate_active'],
                                    allow_cold_for_running=p['allow_cold_for_running'], fallback=p['fallback'])
-        # A bad filter fails before any request (a PlanError is a ValidationError).
-        server_filter.compile_filter(p['server_filter'])
+        # A bad filter fails before any request.
+        try:
+            server_filter.compile_filter(p['server_filter'])
+        except ValidationError as exc:
+            raise ValidationError('%s Give a valid JMESPath expression in server_filter. Nothing was changed.'
+                                  % str(exc.msg).rstrip('.')) from None
 
     # ----- reads ------------------------------------------------------------
     def _select(self, hosts):
@@ -486,8 +495,11 @@ class CampaignPlanModule(NovaOpsModule):
                 else:
                     errors.append('Host aggregate %r does not exist (names match exactly; host aggregates: %s).'
                                   % (name, ', '.join(sorted(str(n) for n in known)) or 'none'))
-        selected, more = select_hosts(p['hosts'], hosts, aggregates=aggregates, zone=p['zone'])
-        errors.extend(more)
+        if aggregates or p['hosts'] is not None or p['zone'] is not None:
+            selected, more = select_hosts(p['hosts'], hosts, aggregates=aggregates, zone=p['zone'])
+            errors.extend(more)
+        else:
+            selected = []
         return (selected if not errors else []), errors
 
     def _servers_on(self, host):
@@ -549,8 +561,11 @@ class CampaignPlanModule(NovaOpsModule):
         to_plan = [name for name in selected if name not in done]
         warnings = []
         marked = {}
+        # A marker written on this controller is judged by its ansible-playbook process, as migration_plan does.
+        node = socket.gethostname().split('.')[0]
         for name in to_plan:
-            ownership = marker.service_ownership(facts[name], run_id=p['run_id'])
+            ownership = marker.service_ownership(facts[name], run_id=p['run_id'], node=node,
+                                                 pid_alive=cw.ansible_playbook_alive)
             if ownership['state'] == 'ours':
                 marked[name] = ownership
             elif ownership['state'] == 'other':
@@ -561,17 +576,22 @@ class CampaignPlanModule(NovaOpsModule):
 
         # A host disabled with an evacuation marker: its records say what is unfinished; with this run's marker also
         # what already left it since the marker's time.
-        resume, resumed = {}, []
+        resume, resumed, held = {}, [], []
         for name, ownership in sorted(marked.items()):
             migrations = self._migrations(name)
             since = None
             if ownership['activity'] == 'this_run':
                 since = ownership['marker']['at']
                 resumed.append(name)
+            elif ownership['activity'] == 'running':
+                held.append('%s is being emptied by another run (%s, by %s): leave it out of this campaign or wait '
+                            'for that run to end. Nothing was changed.'
+                            % (name, ownership['marker'].get('run'), ownership['marker'].get('by')))
+                continue
             else:
-                warnings.append('%s is disabled by another evacuation run (%s, %s); its unfinished migrations are '
-                                'resumed.' % (name, ownership['marker'].get('run') or 'no run id',
-                                              ownership['activity']))
+                warnings.append('%s is disabled by another evacuation run (%s, %s); it goes first and its unfinished '
+                                'migrations are resumed.' % (name, ownership['marker'].get('run') or 'no run id',
+                                                             ownership['activity']))
             resume[name] = {'since': since, 'migrations': migrations,
                             'wanted': set(records.unfinished_from(migrations, name))
                             | set(records.moved_since(migrations, name, since))}
@@ -585,6 +605,9 @@ class CampaignPlanModule(NovaOpsModule):
         plan = campaign_plan.plan_campaign(selected, hosts, servers_by_host, options=options, groups=groups,
                                            host_of=host_of, done_hosts=p['done_hosts'], resume=resume)
         plan['warnings'].extend(warnings + group_warnings)
+        if held:
+            plan['errors'] = held + plan['errors']
+            plan['ok'] = False
         if not options['cold_target_supported'] and any(m['mode'] == classification.COLD
                                                         for s in plan['steps'] for m in s['moves']):
             plan['warnings'].append('The cloud supports compute API microversion %s at most and a cold migration to a '
