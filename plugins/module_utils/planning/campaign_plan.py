@@ -186,7 +186,24 @@ class _Campaign(object):
 
     def place_tiers(self, entries, tiers, free, limits):
         """Place ``entries`` on the tiers in turn; returns ``(assignment, tier_of, unplaced, refused)`` and updates
-        ``free`` (a dict name -> free figures) for the hosts used."""
+        ``free`` (a dict name -> free figures) for the hosts used.
+
+        The whole step is placed on one tier before the next, members of server groups first. That can leave a big
+        server without room on a tier a small group member took, though the member had room on the next tier: when
+        servers are left over, each server in turn (biggest first) tries the tiers in order, and the placement that
+        leaves fewer servers over is kept."""
+        before = dict((n, dict(f)) for n, f in free.items())
+        placed = self._place_tier_by_tier(entries, tiers, free, limits)
+        if not placed[2]:
+            return placed
+        again = dict((n, dict(f)) for n, f in before.items())
+        other = self._place_server_by_server(entries, tiers, again, limits)
+        if len(other[2]) < len(placed[2]):
+            free.update(again)
+            return other
+        return placed
+
+    def _place_tier_by_tier(self, entries, tiers, free, limits):
         pending = [e for e in entries if e['action'] in (COLD, LIVE)]
         assignment, tier_of, refused_all = {}, {}, {}
         for tier, names in tiers:
@@ -204,6 +221,35 @@ class _Campaign(object):
             refused_all.update(refused)
             free.update(free_after)
         return assignment, tier_of, pending, refused_all
+
+    def _place_server_by_server(self, entries, tiers, free, limits):
+        pending = [e for e in entries if e['action'] in (COLD, LIVE)]
+        pending.sort(key=lambda e: tuple((e.get('needs') or {}).get(r) or 0 for r in ('memory_mb', 'vcpus', 'disk_gb')),
+                     reverse=True)
+        # The members each placement adds count for the next ones (``place`` counts them within one call only).
+        limits = dict((gid, dict(limit, on_host=dict(limit.get('on_host') or {}))) for gid, limit in (limits or {}).items())
+        assignment, tier_of, refused_all, unplaced = {}, {}, {}, []
+        for entry in pending:
+            for tier, names in tiers:
+                if not names:
+                    continue
+                pool = dict((n, {'free': free[n], 'zone': self.known[n].get('zone')}) for n in names)
+                refused = {}
+                assigned, _missed, free_after = place([entry], pool, self.resources, limits=limits, refused=refused)
+                refused_all.update(refused)
+                if entry['id'] in assigned:
+                    target = assigned[entry['id']]
+                    assignment[entry['id']] = target
+                    tier_of[entry['id']] = tier
+                    refused_all.pop(entry['id'], None)
+                    free.update(free_after)
+                    gid = (entry.get('server_group') or {}).get('id')
+                    if gid in limits:
+                        limits[gid]['on_host'][target] = limits[gid]['on_host'].get(target, 0) + 1
+                    break
+            else:
+                unplaced.append(entry)
+        return assignment, tier_of, unplaced, refused_all
 
     def trial(self, name, busy, free):
         """How many servers of ``name`` find no room on done and outside hosts, and the free figures after."""

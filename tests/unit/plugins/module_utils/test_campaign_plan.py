@@ -329,3 +329,19 @@ def test_a_resumed_host_goes_first_resumes_its_migrations_and_lists_what_left():
     # It is out of service already, so it goes first with order given too.
     plan = plan_campaign(['hv-a', 'hv-b'], facts, servers, resume=resume, options={'order': 'given'})
     assert plan['order'] == ['hv-b', 'hv-a']
+
+
+def test_a_group_member_placed_first_leaves_room_for_the_big_servers_on_the_better_tier():
+    # Tier by tier, m1 (constrained by its group, so placed first) would take room on the done host hv-a that one of
+    # the two big servers needs, and the big one fits nowhere else; server by server, m1 goes to out-1.
+    facts = [host('hv-a', memory_mb=16384), host('hv-c'), host('out-1', memory_mb=7680), host('edge', memory_mb=0)]
+    servers = by_host(server('big1', on='hv-c', ram=8192), server('big2', on='hv-c', ram=8192),
+                      server('m1', on='hv-c', ram=2048))
+    groups = [group('spread', 'anti-affinity', ['id-m1', 'id-m9'])]
+    plan = plan_campaign(['hv-c'], facts, servers, groups=groups, host_of={'id-m9': 'edge'}, done_hosts=['hv-a'],
+                         options={})
+    assert plan['ok'], plan['errors']
+    placed = dict((name, (move['to'], move['tier'])) for name, move in moves_of(plan).items())
+    assert placed == {'big1': ('hv-a', 'done'), 'big2': ('hv-a', 'done'), 'm1': ('out-1', 'outside')}
+    assert plan['steps'][0]['free_after']['hv-a']['memory_mb'] == 0
+    assert plan['steps'][0]['free_after']['out-1']['memory_mb'] == 7680 - 2048
