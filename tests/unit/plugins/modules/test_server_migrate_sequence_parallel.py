@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
@@ -48,7 +50,8 @@ def cloud(mock_session):
 
 @pytest.fixture
 def run(monkeypatch, cloud):
-    """run(args) -> (result, failed, warnings): the module on its own connection to the mock (cloud mock-admin)."""
+    """run(args, check_mode=False) -> (result, failed, warnings): the module on its own connection to the mock
+    (cloud mock-admin). ``warnings`` holds (text, name of the thread that emitted it)."""
     warnings = []
 
     def exit_json(self, **kwargs):
@@ -60,11 +63,14 @@ def run(monkeypatch, cloud):
 
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, text: warnings.append(text))
+    monkeypatch.setattr(basic.AnsibleModule, 'warn',
+                        lambda self, text: warnings.append((text, threading.current_thread().name)))
     monkeypatch.setenv('OS_CLIENT_CONFIG_FILE', cloud.clouds_yaml)
 
-    def runner(args):
+    def runner(args, check_mode=False):
         args = dict(args, cloud='mock-admin', stop_if_interrupted=False)
+        if check_mode:
+            args['_ansible_check_mode'] = True
         with patch_module_args(args), pytest.raises(ModuleExit) as exc:
             sms.main()
         return exc.value.result, exc.value.failed, warnings
@@ -80,7 +86,9 @@ def items(*names, **keys):
 
 def in_flight(cloud, name):
     """(first, last) sequence of the server's recorded states while it was being moved."""
-    entries = cloud._control('GET', '/history?server=%s' % cloud.server_id(name))['history']
+    status, _headers, body = cloud.request('GET', '/mock/history?server=%s' % cloud.server_id(name))
+    assert status == 200, body
+    entries = body['history']
     assert entries, 'no state recorded for %s' % name
     return entries[0]['sequence'], entries[-1]['sequence']
 
@@ -165,6 +173,29 @@ def test_a_failure_stops_new_starts_and_finishes_those_in_flight(run, cloud):
     migrated = set(m['instance_uuid'] for m in cloud.state()['migrations'])
     assert migrated == {cloud.server_id('a1'), cloud.server_id('b1')}
     assert 'a1' in result['msg'] and '2 not attempted' in result['msg']
+
+
+def test_warnings_of_the_workers_are_emitted_by_the_main_thread(run, cloud):
+    # The groups cannot be read: each item with a named host warns that its group was not checked.
+    cloud.add_fault('http_error', status=403, route='/v2.1/os-server-groups', count=10)
+    servers = items('a1', 'b2', 'b1', a1='spread', b1='spread')
+    servers[0]['host'], servers[2]['host'] = 'compute-3', 'compute-4'
+    result, failed, warnings = run({'servers': servers, 'strategy': 'live', 'max_in_flight': 2})
+    assert not failed, result['msg']
+    assert result['peak_in_flight'] == 2
+    assert [r['server']['host'] for r in result['results']][::2] == ['compute-3', 'compute-4']
+    # Each item's warnings together (emitted when it ended), named by its server.
+    assert [text.split(':')[0] for text, _thread in warnings] == ['a1', 'a1', 'b1', 'b1']
+    assert all('could not be read' in text for text, _thread in warnings)
+    assert set(thread for _text, thread in warnings) == {threading.main_thread().name}
+
+
+def test_check_mode_in_parallel_predicts_and_writes_nothing(run, cloud):
+    result, failed, _warnings = run({'servers': items('a2', 'a3', 'b2', 'b3'), 'strategy': 'live',
+                                     'max_in_flight': 2}, check_mode=True)
+    assert not failed, result['msg']
+    assert result['changed'] is True and [r['action'] for r in result['results']] == ['migrate'] * 4
+    assert cloud.state()['migrations'] == []
 
 
 @pytest.mark.parametrize('limits, name', [
