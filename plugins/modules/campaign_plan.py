@@ -202,7 +202,9 @@ msg:
   returned: always
   type: str
 selected:
-  description: The hosts the selection found (O(hosts), then the hosts of O(aggregates), then those of O(zone)).
+  description:
+    - The hosts the selection found (O(hosts), then the hosts of O(aggregates), then those of O(zone)), each once;
+      empty when the selection has errors.
   returned: always
   type: list
   elements: str
@@ -292,6 +294,7 @@ plan:
             to:
               description:
                 - The host the plan sends it to; for a resumed migration the destination of the migration under way.
+              type: str
             mode:
               description: V(cold), V(live) or V(resume) (a migration an earlier run started, to finish or confirm).
               type: str

@@ -14,6 +14,9 @@ classified exactly as a single evacuation classifies them (``evacuation_plan.pla
 3. ``queued``: campaign hosts still waiting for their step. A server sent there moves again when that host's turn
    comes; the step counts it in ``moves_again`` and warns.
 
+When that leaves servers over, each server in turn (biggest first) tries the tiers in order instead, and the placement
+that leaves fewer servers over is kept (see ``_Campaign.place_tiers``).
+
 Order heuristic (greedy, one host at a time): the next host is the first host, in the order given, whose servers all
 fit on ``done`` and ``outside`` hosts with what is free at that point (empty hosts fit trivially and therefore go
 early, which turns them into ``done`` targets). When no host fits that way, the host leaving the fewest servers for
