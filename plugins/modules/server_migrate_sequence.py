@@ -88,8 +88,9 @@ options:
       anti_affinity:
         description:
           - Items with the same key are never in flight at the same time (see O(max_in_flight)). Give the id of the
-            server's group for the V(anti-affinity) and V(soft-anti-affinity) policies, so that the scheduler places
-            each member while the others stay where it can see them.
+            server's group for the V(anti-affinity) and V(soft-anti-affinity) policies. Nova's scheduler places a
+            moving member without seeing where another member that is moving is going, so two members moved at once
+            may be sent to one host (for V(anti-affinity) the destination's check of the group then fails one).
           - Has no effect with O(max_in_flight=1).
         type: str
   strategy:
@@ -184,7 +185,7 @@ options:
   max_in_flight:
     description:
       - How many migrations may be in flight at once, across all source hosts. V(1) runs them strictly one at a time,
-        in the main process; above 1 each runs in a thread of its own on the shared connection.
+        in the module's main thread; above 1 each runs in a thread of its own on the shared connection.
       - O(time_budget), O(max_failures) and O(stop_if_interrupted) then stop new starts only; the migrations in flight
         are finished before the module returns.
     type: int
