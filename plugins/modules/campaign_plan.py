@@ -623,12 +623,11 @@ def summary(plan):
     """The one-line message: the plan's size, or its first errors."""
     if not plan['ok']:
         errors = plan['errors']
-        return 'The campaign cannot be planned: %s%s' % (' '.join(errors[:2]),
-                                                         ' (%d more errors)' % (len(errors) - 2) if len(errors) > 2
-                                                         else '')
+        more = ' (%d more errors)' % (len(errors) - 2) if len(errors) > 2 else ''
+        return 'The campaign cannot be planned: %s%s' % (' '.join(errors[:2]), more)
     counts = plan['counts']
-    return '%d hosts in %d steps, %d moves, %d move again' % (counts['hosts'], counts['steps'], counts['moves'],
-                                                             counts['moves_again'])
+    figures = (counts['hosts'], counts['steps'], counts['moves'], counts['moves_again'])
+    return '%d hosts in %d steps, %d moves, %d move again' % figures
 
 
 def main():

@@ -322,8 +322,8 @@ def test_a_resumed_host_goes_first_resumes_its_migrations_and_lists_what_left():
     assert plan['ok'], plan['errors']
     assert plan['order'] == ['hv-b', 'hv-a']
     first = plan['steps'][0]
-    assert sorted((m['name'], m['mode'], m['to']) for m in first['moves']) == [('b1', 'cold', 'out-1'),
-                                                                              ('verify', 'resume', 'out-1')]
+    planned = sorted((m['name'], m['mode'], m['to']) for m in first['moves'])
+    assert planned == [('b1', 'cold', 'out-1'), ('verify', 'resume', 'out-1')]
     assert [(e['id'], e['from'], e['to']) for e in first['earlier']] == [('id-left', 'hv-b', 'out-1')]
     assert 'left' not in moves_of(plan)
     # It is out of service already, so it goes first with order given too.

@@ -183,8 +183,8 @@ def test_done_hosts_are_not_read_nor_planned_and_receive_from_the_first_step(run
     plan = result['plan']
     assert plan['ok'], plan['errors']
     assert plan['order'] == ['hv-a'] and plan['done_hosts'] == ['hv-b']
-    assert [(m['name'], m['to'], m['tier']) for m in plan['steps'][0]['moves']] == [('a1', 'hv-b', 'done'),
-                                                                                     ('a2', 'hv-b', 'done')]
+    planned = [(m['name'], m['to'], m['tier']) for m in plan['steps'][0]['moves']]
+    assert planned == [('a1', 'hv-b', 'done'), ('a2', 'hv-b', 'done')]
     # Only hv-a's servers were listed.
     assert counted(mock, 'GET /v2.1/servers/detail') == 1
 
@@ -231,8 +231,8 @@ def test_a_host_this_run_left_in_the_middle_goes_first_without_the_servers_that_
     assert result['resumed'] == ['hv-b']
     assert plan['order'] == ['hv-b', 'hv-a']
     first = plan['steps'][0]
-    assert sorted((m['name'], m['mode'], m['to']) for m in first['moves']) == [('b1', 'cold', 'out-1'),
-                                                                              ('b3', 'resume', 'out-1')]
+    planned = sorted((m['name'], m['mode'], m['to']) for m in first['moves'])
+    assert planned == [('b1', 'cold', 'out-1'), ('b3', 'resume', 'out-1')]
     assert [(e['id'], e['name'], e['from'], e['to']) for e in first['earlier']] == [(b2, 'b2', 'hv-b', 'out-1')]
     assert b2 not in [m['id'] for step in plan['steps'] for m in step['moves']]
     assert b3 in first['waves'][0] + first['waves'][1]
