@@ -293,6 +293,16 @@ def test_a_plan_takes_few_requests(run, mock):
     assert writes(mock) == {}
 
 
+def test_without_the_capacity_check_only_the_services_are_read(run, mock):
+    result, failed = run({'hosts': ['hv-a', 'hv-b'], 'capacity_check': False, 'order': 'given'})
+    assert not failed and result['plan']['ok'], result['msg']
+    assert result['plan']['order'] == ['hv-a', 'hv-b']
+    routes = mock.counters()['by_route']
+    assert 'GET /v2.1/os-hypervisors/detail' not in routes
+    assert not [r for r in routes if r.startswith('GET /placement/')]
+    assert all('capacity' not in h for h in result['hosts'])
+
+
 @pytest.mark.parametrize('args, message', [
     ({}, 'Select the hosts of the campaign: give hosts'),
     ({'hosts': ['hv-a', '']}, 'hosts[1] is empty'),
