@@ -41,6 +41,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.planning import 
 from ansible_collections.novaops.migration.plugins.module_utils.planning.campaign_hosts import host_facts
 from ansible_collections.novaops.migration.plugins.module_utils.planning.capacity import (
     RESOURCES,
+    fits,
     fmt_resources,
     place,
     sum_needs,
@@ -197,7 +198,8 @@ class _Campaign(object):
         leaves fewer servers over is kept."""
         before = dict((n, dict(f)) for n, f in free.items())
         placed = self._place_tier_by_tier(entries, tiers, free, limits)
-        if not placed[2]:
+        # Server by server cannot do better when no server left over has room on any host as things stood before.
+        if not any(self._room_for(entry, tiers, before) for entry in placed[2]):
             return placed
         again = dict((n, dict(f)) for n, f in before.items())
         other = self._place_server_by_server(entries, tiers, again, limits)
@@ -205,6 +207,12 @@ class _Campaign(object):
             free.update(again)
             return other
         return placed
+
+    def _room_for(self, entry, tiers, free):
+        needs = entry.get('needs') or {}
+        zone = entry.get('allowed_zone')
+        return any((zone is None or self.known[n].get('zone') == zone) and fits(free[n], needs, self.resources)
+                   for _tier, names in tiers for n in names)
 
     def _place_tier_by_tier(self, entries, tiers, free, limits):
         pending = [e for e in entries if e['action'] in (COLD, LIVE)]
