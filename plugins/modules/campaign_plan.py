@@ -227,9 +227,18 @@ compute_api:
   type: dict
   sample: {"min": "2.1", "max": "2.96"}
 check_mode:
-  description: Whether the task ran in check mode.
+  description:
+    - Whether the task ran in check mode (also when set with the C(check_mode) keyword, which C(ansible_check_mode)
+      does not reflect).
   returned: always
   type: bool
+controller:
+  description:
+    - The controller this module ran on, C(pid) of its ansible-playbook process (null when not run by one) and
+      C(node), its short host name, for the evacuation marker a campaign writes.
+  returned: always
+  type: dict
+  sample: {"pid": 4242, "node": "awx-task-1"}
 plan:
   description: The campaign's plan.
   returned: always
@@ -457,7 +466,11 @@ class CampaignPlanModule(NovaOpsModule):
             plan, resumed = self._plan(selected, hosts, options)
         self.exit_json(plan=plan, selected=selected, resumed=resumed, hosts=hosts, msg=summary(plan),
                        compute_api={'min': mv.fmt(versions.min), 'max': mv.fmt(versions.max)},
-                       check_mode=bool(self.check_mode))
+                       check_mode=bool(self.check_mode), controller=self.controller())
+
+    @staticmethod
+    def controller():
+        return {'pid': cw.controller_pid(), 'node': socket.gethostname().split('.')[0]}
 
     def validate_options(self):
         """Option checks that need no request; they fail before the first one."""
@@ -565,7 +578,7 @@ class CampaignPlanModule(NovaOpsModule):
         warnings = []
         marked = {}
         # A marker written on this controller is judged by its ansible-playbook process, as migration_plan does.
-        node = socket.gethostname().split('.')[0]
+        node = self.controller()['node']
         for name in to_plan:
             ownership = marker.service_ownership(facts[name], run_id=p['run_id'], node=node,
                                                  pid_alive=cw.ansible_playbook_alive)

@@ -121,6 +121,7 @@ def test_a_host_list_plans_in_the_order_capacity_forces(run, mock):
     assert result['msg'] == '2 hosts in 2 steps, 5 moves, 0 move again'
     assert sorted(h['host'] for h in result['hosts']) == ['edge-1', 'hv-a', 'hv-b', 'out-1']
     assert result['compute_api']['min'] == '2.1'
+    assert set(result['controller']) == {'pid', 'node'}
 
 
 def test_order_given_keeps_the_order_and_parks_servers_on_a_queued_host(run):
