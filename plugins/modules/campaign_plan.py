@@ -17,9 +17,10 @@ description:
     patch or reboot, check, enable). Nothing is changed; the module runs normally in check mode.
   - "Selects the hosts from O(hosts), O(aggregates) and O(zone) (exact names; at least one of them), reads the host
     facts of the whole cloud once (compute services, hypervisors and the free capacity from Placement, as
-    M(novaops.migration.compute_host_info) does), the servers of each selected host, and the server groups with the
-    hosts of their members elsewhere, then plans the order of the hosts, where each server goes and what stays free
-    after each step."
+    M(novaops.migration.compute_host_info) does), the servers of each selected host not in O(done_hosts), the
+    migration records of the hosts disabled with an evacuation marker, and the server groups with the hosts of their
+    members elsewhere, then plans the order of the hosts, where each server goes and what stays free after each
+    step."
   - "Each host's servers are classified as M(novaops.migration.migration_plan) classifies them (O(strategy),
     O(server_filter), the skips). They go first to hosts the campaign has finished (they move once), then to enabled
     hosts outside the campaign, and only when nothing else has room to a host still queued in the campaign; such a
