@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, novaops.migration contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Where each host of a maintenance campaign stands, and what a step's drain and return did to it. Pure functions
+over the campaign's state (the JSON the compute_maintenance role keeps on the controller), the plan and the results of
+server_migrate_sequence; nothing here talks to a cloud.
+
+A host goes through the phases in ``PHASES`` order; the state records the last one it completed (``phase``), the time
+of each (``at``), and a failure (``failed``: the phase and the reason) that keeps it where it is. A host is drained
+only when the hosts read again after the drain show no server on it but those the plan leaves there, and none of its
+migrations failed: a report must never call a host empty that is not.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+PHASES = ('queued', 'disabled', 'drained', 'maintained', 'healthy', 'enabled', 'returned', 'done')
+
+
+def phase_index(phase):
+    try:
+        return PHASES.index(phase or 'queued')
+    except ValueError:
+        return 0
+
+
+def host_entry(state, host):
+    return ((state or {}).get('hosts') or {}).get(host) or {}
+
+
+def phase_before(host, state, phase):
+    """True while ``host`` has not completed ``phase`` (so that phase is still to run)."""
+    return phase_index(host_entry(state, host).get('phase')) < phase_index(phase)
+
+
+def failed(host, state):
+    """True when ``host`` failed in this run of the campaign (it stays where it is)."""
+    return bool(host_entry(state, host).get('failed'))
+
+
+def sequence_items(moves):
+    """server_migrate_sequence items for a step's planned moves: each names its source (so a rerun never moves a
+    server twice) and its planned destination; a move resumed from an earlier run names where it was going."""
+    items = []
+    for move in moves or []:
+        item = {'server': move['id'], 'source_host': move['from']}
+        if move.get('to'):
+            item['host'] = move['to']
+        if move.get('anti_affinity'):
+            item['anti_affinity'] = move['anti_affinity']
+        items.append(item)
+    return items
+
+
+def _servers_after(hosts_after):
+    result = {}
+    for entry in hosts_after or []:
+        result[entry.get('host')] = list(entry.get('servers') or [])
+    return result
+
+
+def _merge(earlier, now):
+    """The servers a host sent away, by id: this run's outcome wins over an earlier run's."""
+    merged = dict((s.get('id'), s) for s in earlier or [])
+    for server in now:
+        if server.get('id') in merged and not server.get('moved') and merged[server['id']].get('moved'):
+            # A rerun finds the server already gone (moved by the earlier run): keep where it went and how.
+            continue
+        merged[server.get('id')] = server
+    return sorted(merged.values(), key=lambda s: (s.get('name') or '', s.get('id') or ''))
+
+
+def drain_outcome(draining, moves, skipped, results, hosts_after, require_empty=True, state=None):
+    """Per host of ``draining``: ``servers`` (every server the campaign sent away, with ``to``, ``mode`` and
+    ``migration``), ``remaining`` (names still on the host) and ``problem`` (why the host is not drained, or None).
+
+    ``results`` are server_migrate_sequence results in the order of ``sequence_items(moves)`` restricted to the
+    draining hosts (each result's ``index``); ``hosts_after`` are compute_host_info entries read after the drain,
+    with servers. A server the plan skips may stay only when ``require_empty`` is false.
+    """
+    draining = list(draining or [])
+    moving = [m for m in moves or [] if m.get('from') in draining]
+    after = _servers_after(hosts_after)
+    allowed = set(s.get('id') for s in skipped or [] if not require_empty)
+    outcome = {}
+    for host in draining:
+        outcome[host] = {'servers': [], 'remaining': [], 'failures': [], 'problem': None}
+    for result in results or []:
+        index = result.get('index')
+        if not isinstance(index, int) or index >= len(moving):
+            continue
+        move = moving[index]
+        entry = outcome[move['from']]
+        server_after = result.get('server') or {}
+        moved = not result.get('failed') and server_after.get('host') not in (None, move['from'])
+        entry['servers'].append({
+            'id': move['id'], 'name': move.get('name'), 'home': move['from'],
+            'to': server_after.get('host') if moved else move.get('to'),
+            'mode': result.get('mode') or move.get('mode'), 'moved': moved, 'changed': bool(result.get('changed')),
+            'migration': (result.get('migration') or {}).get('id'),
+            'failed': bool(result.get('failed')), 'msg': result.get('msg'),
+        })
+        if result.get('failed'):
+            entry['failures'].append('%s: %s' % (move.get('name') or move['id'], result.get('msg')))
+    for host in draining:
+        entry = outcome[host]
+        if host not in after:
+            entry['problem'] = 'the host could not be read again after its drain, so it is not known to be empty'
+        else:
+            left = [s for s in after[host] if s.get('id') not in allowed]
+            entry['remaining'] = sorted(s.get('name') or s.get('id') for s in left)
+            problems = []
+            if entry['failures']:
+                problems.append('%d migration(s) failed (%s)' % (len(entry['failures']), '; '.join(entry['failures'])))
+            if left:
+                problems.append('%d server(s) still on it (%s)' % (len(left), ', '.join(entry['remaining'])))
+            if problems:
+                entry['problem'] = 'the drain left the host not empty: %s; the host stays disabled' % '; '.join(problems)
+        entry['servers'] = _merge(host_entry(state, host).get('servers'), entry['servers'])
+        del entry['failures']
+    return outcome
+
+
+def return_items(hosts, state):
+    """server_migrate_sequence items that bring the servers of ``hosts`` home: each from where the campaign put it
+    (its ``source_host``, so a server that has moved on since is left alone) back to its home host, the way it left."""
+    items = []
+    for host in hosts or []:
+        for server in host_entry(state, host).get('servers') or []:
+            if not server.get('moved') or not server.get('to'):
+                continue
+            item = {'server': server['id'], 'source_host': server['to'], 'host': host}
+            if server.get('mode') in ('live', 'cold'):
+                item['strategy'] = server['mode']
+            items.append(item)
+    return items
+
+
+def return_outcome(host, state, results):
+    """``returned`` (the names of the servers of ``host`` that are back) and ``problem`` after the return call,
+    whose ``results`` follow ``return_items`` over the step's returning hosts (matched here by server id)."""
+    wanted = [s for s in host_entry(state, host).get('servers') or [] if s.get('moved') and s.get('to')]
+    by_id = dict(((r.get('server_before') or {}).get('id'), r) for r in results or []
+                 if (r.get('server_before') or {}).get('id'))
+    returned, problems = [], []
+    for server in wanted:
+        result = by_id.get(server['id'])
+        label = server.get('name') or server['id']
+        if result is None:
+            problems.append('%s: not attempted' % label)
+        elif result.get('failed'):
+            problems.append('%s: %s' % (label, result.get('msg')))
+        elif (result.get('server') or {}).get('host') == host:
+            returned.append(label)
+        else:
+            problems.append('%s: left on %s (%s)' % (label, (result.get('server') or {}).get('host'), result.get('msg')))
+    problem = None
+    if problems:
+        problem = '%d server(s) did not come home: %s; the host stays enabled' % (len(problems), '; '.join(problems))
+    return {'returned': sorted(returned), 'problem': problem}

@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+"""Where the hosts of a campaign stand, what a drain and a return did to them, and the campaign report's verdict."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress as cp
+from ansible_collections.novaops.migration.plugins.module_utils.report import campaign
+
+
+def moves():
+    return [
+        {'id': 's1', 'name': 'web-1', 'from': 'compute-1', 'to': 'compute-5', 'mode': 'cold', 'anti_affinity': None},
+        {'id': 's2', 'name': 'db-a', 'from': 'compute-2', 'to': 'compute-5', 'mode': 'live', 'anti_affinity': 'g1'},
+        {'id': 's3', 'name': 'db-b', 'from': 'compute-1', 'to': 'compute-6', 'mode': 'live', 'anti_affinity': 'g1'},
+    ]
+
+
+def result(index, sid, before, after, failed=False, mode='cold', changed=True, msg='ok'):
+    return {'index': index, 'failed': failed, 'changed': changed, 'mode': mode, 'msg': msg,
+            'server_before': {'id': sid, 'host': before}, 'server': {'id': sid, 'host': after},
+            'migration': {'id': 7 + index}}
+
+
+def test_phases_are_ordered_and_failures_hold_a_host():
+    state = {'hosts': {'compute-1': {'phase': 'drained'}, 'compute-2': {'phase': 'disabled', 'failed': {'phase': 'x'}}}}
+    assert cp.phase_before('compute-1', state, 'maintained')
+    assert not cp.phase_before('compute-1', state, 'drained')
+    assert not cp.phase_before('compute-1', state, 'disabled')
+    assert cp.phase_before('compute-9', state, 'disabled')
+    assert cp.failed('compute-2', state) and not cp.failed('compute-1', state)
+
+
+def test_sequence_items_name_source_destination_and_group_key():
+    items = cp.sequence_items(moves())
+    assert items[0] == {'server': 's1', 'source_host': 'compute-1', 'host': 'compute-5'}
+    assert items[1] == {'server': 's2', 'source_host': 'compute-2', 'host': 'compute-5', 'anti_affinity': 'g1'}
+
+
+def test_drain_outcome_empty_hosts_are_drained():
+    draining = ['compute-1', 'compute-2']
+    ordered = [m for m in moves() if m['from'] in draining]
+    results = [result(i, m['id'], m['from'], m['to'], mode=m['mode']) for i, m in enumerate(ordered)]
+    after = [{'host': 'compute-1', 'servers': []}, {'host': 'compute-2', 'servers': []}]
+    outcome = cp.drain_outcome(draining, moves(), [], results, after)
+    assert outcome['compute-1']['problem'] is None and outcome['compute-2']['problem'] is None
+    assert [s['name'] for s in outcome['compute-1']['servers']] == ['db-b', 'web-1']
+    assert all(s['moved'] for s in outcome['compute-1']['servers'])
+    assert {s['to'] for s in outcome['compute-1']['servers']} == {'compute-5', 'compute-6'}
+
+
+def test_a_server_left_on_the_host_means_not_drained_even_without_a_failed_migration():
+    # The worst report a campaign could write is "empty" for a host that is not: the host is read again.
+    outcome = cp.drain_outcome(['compute-2'], moves(), [], [result(0, 's2', 'compute-2', 'compute-5')],
+                               [{'host': 'compute-2', 'servers': [{'id': 'sX', 'name': 'late-arrival'}]}])
+    assert 'late-arrival' in outcome['compute-2']['problem']
+    assert outcome['compute-2']['remaining'] == ['late-arrival']
+
+
+def test_a_failed_migration_fails_its_host_only():
+    draining = ['compute-1', 'compute-2']
+    ordered = [m for m in moves() if m['from'] in draining]
+    results = [result(0, 's1', 'compute-1', 'compute-1', failed=True, msg='No valid host'),
+               result(1, 's2', 'compute-2', 'compute-5'), result(2, 's3', 'compute-1', 'compute-6')]
+    assert [m['id'] for m in ordered] == ['s1', 's2', 's3']
+    after = [{'host': 'compute-1', 'servers': [{'id': 's1', 'name': 'web-1'}]}, {'host': 'compute-2', 'servers': []}]
+    outcome = cp.drain_outcome(draining, moves(), [], results, after)
+    assert 'No valid host' in outcome['compute-1']['problem'] and 'web-1' in outcome['compute-1']['problem']
+    assert outcome['compute-2']['problem'] is None
+
+
+def test_skipped_servers_may_stay_only_without_require_empty():
+    after = [{'host': 'compute-3', 'servers': [{'id': 'L', 'name': 'locked-1'}]}]
+    skipped = [{'id': 'L', 'name': 'locked-1', 'host': 'compute-3', 'reason': 'locked'}]
+    assert cp.drain_outcome(['compute-3'], [], skipped, [], after, require_empty=True)['compute-3']['problem']
+    assert cp.drain_outcome(['compute-3'], [], skipped, [], after, require_empty=False)['compute-3']['problem'] is None
+
+
+def test_a_host_not_read_again_is_not_called_empty():
+    outcome = cp.drain_outcome(['compute-1'], [], [], [], [])
+    assert 'not known to be empty' in outcome['compute-1']['problem']
+
+
+def test_a_rerun_keeps_where_the_earlier_run_sent_a_server():
+    state = {'hosts': {'compute-2': {'servers': [{'id': 's2', 'name': 'db-a', 'to': 'compute-5', 'mode': 'live',
+                                                  'moved': True}]}}}
+    # The rerun's item finds the server gone from compute-2 (it is on compute-5): no change, but moved.
+    again = result(0, 's2', 'compute-5', 'compute-5', changed=False, mode='live')
+    outcome = cp.drain_outcome(['compute-2'], moves(), [], [again], [{'host': 'compute-2', 'servers': []}], state=state)
+    assert outcome['compute-2']['servers'][0]['to'] == 'compute-5' and outcome['compute-2']['servers'][0]['moved']
+
+
+def test_return_items_and_outcome():
+    state = {'hosts': {'compute-1': {'servers': [
+        {'id': 's1', 'name': 'web-1', 'to': 'compute-5', 'mode': 'cold', 'moved': True},
+        {'id': 's3', 'name': 'db-b', 'to': 'compute-6', 'mode': 'live', 'moved': True},
+        {'id': 's4', 'name': 'never-left', 'to': 'compute-6', 'mode': 'cold', 'moved': False}]}}}
+    items = cp.return_items(['compute-1'], state)
+    assert items == [{'server': 's1', 'source_host': 'compute-5', 'host': 'compute-1', 'strategy': 'cold'},
+                     {'server': 's3', 'source_host': 'compute-6', 'host': 'compute-1', 'strategy': 'live'}]
+    results = [result(0, 's1', 'compute-5', 'compute-1'), result(1, 's3', 'compute-6', 'compute-6', failed=True,
+                                                                 msg='refused')]
+    outcome = cp.return_outcome('compute-1', state, results)
+    assert outcome['returned'] == ['web-1']
+    assert 'db-b: refused' in outcome['problem']
+
+
+def test_report_verdicts():
+    plan = {'order': ['compute-1', 'compute-2'], 'steps': [{'index': 1, 'hosts': ['compute-1']},
+                                                           {'index': 2, 'hosts': ['compute-2']}], 'done_hosts': []}
+    done = {'campaign': 'c', 'hosts': {'compute-1': {'phase': 'done'}, 'compute-2': {'phase': 'done'}}}
+    assert campaign.campaign_report(done, plan)['verdict'] == 'COMPLETE'
+    half = {'campaign': 'c', 'hosts': {'compute-1': {'phase': 'done'}, 'compute-2': {'phase': 'drained'}}}
+    report = campaign.campaign_report(half, plan)
+    assert report['verdict'] == 'INCOMPLETE' and 'compute-2 (drained)' in report['summary']
+    failed = {'campaign': 'c', 'hosts': {'compute-1': {'phase': 'done'}, 'compute-2': {
+        'phase': 'maintained', 'failed': {'phase': 'healthy', 'reason': 'the health gate timed out'}}}}
+    report = campaign.campaign_report(failed, plan)
+    assert report['verdict'] == 'FAILED' and 'compute-2 in healthy' in report['summary']
+    assert 'FAILED in healthy: the health gate timed out' in report['lines'][1]
+    assert campaign.campaign_report({}, plan, {'check_mode': True})['verdict'] == 'PLANNED'
+    # A campaign whose hosts never started is not complete.
+    assert campaign.campaign_report({'hosts': {}}, plan)['verdict'] == 'INCOMPLETE'
+
+
+def test_plan_lines_name_steps_targets_and_errors():
+    plan = {'counts': {'hosts': 2, 'steps': 1, 'moves': 2, 'moves_again': 1}, 'steps': [
+        {'index': 1, 'hosts': ['compute-1', 'compute-2'], 'waves': [['a'], ['b']],
+         'moves': [{'to': 'compute-5'}, {'to': 'compute-5'}], 'free_after': {'compute-5': {'vcpus': 1, 'memory_mb': 2,
+                                                                                            'disk_gb': 3}}}],
+        'errors': ['Step 2 cannot fit'], 'unplanned': ['compute-3']}
+    lines = campaign.plan_lines(plan)
+    assert '1 of them twice' in lines[0]
+    assert 'Step 1: compute-1, compute-2 - 2 move(s) (2 to compute-5) in 2 wave(s)' in lines[1]
+    assert 'compute-5 1/2/3' in lines[1]
+    assert lines[-2] == 'ERROR: Step 2 cannot fit' and 'compute-3' in lines[-1]
