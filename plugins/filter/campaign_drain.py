@@ -44,6 +44,10 @@ options:
   state:
     description: The campaign state, whose earlier record of each host's servers is merged in.
     type: dict
+  earlier:
+    description: The step's C(earlier) servers (moved off its hosts by an interrupted run before it recorded them).
+    type: list
+    elements: dict
 '''
 
 EXAMPLES = r'''
@@ -60,9 +64,10 @@ _value:
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress
 
-def campaign_drain(draining, moves, skipped=None, results=None, hosts_after=None, require_empty=True, state=None):
+def campaign_drain(draining, moves, skipped=None, results=None, hosts_after=None, require_empty=True, state=None,
+                   earlier=None):
     return campaign_progress.drain_outcome(draining, moves, skipped, results, hosts_after, require_empty=require_empty,
-                                           state=state)
+                                           state=state, earlier=earlier)
 
 
 class FilterModule(object):

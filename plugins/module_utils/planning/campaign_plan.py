@@ -160,8 +160,13 @@ class _Campaign(object):
 
     @staticmethod
     def _earlier_item(entry):
+        migration = entry.get('migration') or {}
+        mode = None
+        if migration.get('type'):
+            mode = 'live' if migration['type'] == 'live-migration' else 'cold'
         return {'id': entry.get('id'), 'name': entry.get('name'), 'from': entry.get('source_host'),
-                'to': entry.get('destination'), 'host': entry.get('host')}
+                'to': entry.get('destination'), 'host': entry.get('host'), 'mode': mode,
+                'migration': migration.get('id')}
 
     def receivers(self, tier, busy, remaining):
         if tier == DONE:

@@ -70,13 +70,15 @@ def _merge(earlier, now):
     return sorted(merged.values(), key=lambda s: (s.get('name') or '', s.get('id') or ''))
 
 
-def drain_outcome(draining, moves, skipped, results, hosts_after, require_empty=True, state=None):
+def drain_outcome(draining, moves, skipped, results, hosts_after, require_empty=True, state=None, earlier=None):
     """Per host of ``draining``: ``servers`` (every server the campaign sent away, with ``to``, ``mode`` and
     ``migration``), ``remaining`` (names still on the host) and ``problem`` (why the host is not drained, or None).
 
     ``results`` are server_migrate_sequence results in the order of ``sequence_items(moves)`` restricted to the
     draining hosts (each result's ``index``); ``hosts_after`` are compute_host_info entries read after the drain,
-    with servers. A server the plan skips may stay only when ``require_empty`` is false.
+    with servers. A server the plan skips may stay only when ``require_empty`` is false. ``earlier`` lists the
+    servers an interrupted run moved off a host before it could record them (the plan's ``earlier``): they count as
+    sent away, so that they are reported and brought home like the others.
     """
     draining = list(draining or [])
     moving = [m for m in moves or [] if m.get('from') in draining]
@@ -85,6 +87,12 @@ def drain_outcome(draining, moves, skipped, results, hosts_after, require_empty=
     outcome = {}
     for host in draining:
         outcome[host] = {'servers': [], 'remaining': [], 'failures': [], 'problem': None}
+    for item in earlier or []:
+        if item.get('from') in outcome:
+            outcome[item['from']]['servers'].append({
+                'id': item.get('id'), 'name': item.get('name'), 'home': item['from'],
+                'to': item.get('host') or item.get('to'), 'mode': item.get('mode'), 'moved': True, 'changed': False,
+                'migration': item.get('migration'), 'failed': False, 'msg': 'moved by an interrupted run'})
     for result in results or []:
         index = result.get('index')
         if not isinstance(index, int) or index >= len(moving):

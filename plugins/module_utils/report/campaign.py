@@ -108,6 +108,8 @@ def _line(row):
         text += 'FAILED in %s: %s' % (row['failed'].get('phase'), row['failed'].get('reason'))
     elif row['phase'] == 'done':
         text += 'done'
+    elif row['phase'] == 'queued':
+        text += 'not started'
     else:
         text += 'stopped after %s' % row['phase']
     if row['step'] is not None:
@@ -171,7 +173,7 @@ def campaign_report(state, plan, context=None):
         if pending:
             summary += '; not finished: %s' % ', '.join('%s (%s)' % (r['host'], r['phase']) for r in pending)
         if context.get('error'):
-            summary += '; stopped by: %s' % context['error']
+            summary += '; stopped by: %s' % str(context['error']).rstrip('.')
         summary += '.'
     report = dict(context)
     report.update({

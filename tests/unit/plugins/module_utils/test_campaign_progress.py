@@ -134,3 +134,16 @@ def test_plan_lines_name_steps_targets_and_errors():
     assert 'Step 1: compute-1, compute-2 - 2 move(s) (2 to compute-5) in 2 wave(s)' in lines[1]
     assert 'compute-5 1/2/3' in lines[1]
     assert lines[-2] == 'ERROR: Step 2 cannot fit' and 'compute-3' in lines[-1]
+
+
+def test_servers_an_interrupted_run_moved_count_as_sent_away_and_come_home():
+    # The run was killed after big-1 left compute-1 but before the state recorded it: the plan lists it as earlier.
+    earlier = [{'id': 'b1', 'name': 'big-1', 'from': 'compute-1', 'to': 'compute-2', 'host': 'compute-2',
+                'mode': 'cold', 'migration': 3}]
+    outcome = cp.drain_outcome(['compute-1'], [], [], [], [{'host': 'compute-1', 'servers': []}], earlier=earlier)
+    assert outcome['compute-1']['problem'] is None
+    server = outcome['compute-1']['servers'][0]
+    assert (server['name'], server['to'], server['moved'], server['mode']) == ('big-1', 'compute-2', True, 'cold')
+    state = {'hosts': {'compute-1': {'servers': outcome['compute-1']['servers']}}}
+    assert cp.return_items(['compute-1'], state) == [
+        {'server': 'b1', 'source_host': 'compute-2', 'host': 'compute-1', 'strategy': 'cold'}]
