@@ -523,11 +523,6 @@ def test_restore_node_continues_the_campaign_of_the_run_node(play, questions, pl
     assert restore["rendered"]["compute_maintenance_return_servers"]["value"] is True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "roles/compute_maintenance/tasks/report.yml builds the report in the fact compute_maintenance_report and "
-    "publishes it under the same name; AWX passes it to the later nodes as an extra var, which wins over set_fact, so "
-    "the run node would write, print and judge the plan node's report (verdict PLANNED: the job never fails), and "
-    "compute_maintenance_report_path overrides the later nodes' report path"))
 def test_artifacts_do_not_shadow_role_variables(options):
     stats, facts = published_stats()
     assert stats, "the role publishes no set_stats data"

@@ -135,7 +135,7 @@ def return_items(hosts, state):
     items = []
     for host in hosts or []:
         for server in host_entry(state, host).get('servers') or []:
-            if not server.get('moved') or not server.get('to'):
+            if not server.get('moved') or not server.get('to') or server.get('returned'):
                 continue
             item = {'server': server['id'], 'source_host': server['to'], 'host': host}
             if server.get('mode') in ('live', 'cold'):
@@ -145,24 +145,44 @@ def return_items(hosts, state):
 
 
 def return_outcome(host, state, results):
-    """``returned`` (the names of the servers of ``host`` that are back) and ``problem`` after the return call,
-    whose ``results`` follow ``return_items`` over the step's returning hosts (matched here by server id)."""
-    wanted = [s for s in host_entry(state, host).get('servers') or [] if s.get('moved') and s.get('to')]
+    """After a return call whose ``results`` follow ``return_items`` (matched here by server id): ``servers`` (the
+    host's record, each server that is back marked ``returned``), ``returned`` (the names of all that are back, from
+    this call and earlier ones) and ``problem`` (which did not come home, or None)."""
     by_id = dict(((r.get('server_before') or {}).get('id'), r) for r in results or []
                  if (r.get('server_before') or {}).get('id'))
-    returned, problems = [], []
-    for server in wanted:
-        result = by_id.get(server['id'])
+    servers, returned, problems = [], [], []
+    for recorded in host_entry(state, host).get('servers') or []:
+        server = dict(recorded)
+        servers.append(server)
         label = server.get('name') or server['id']
+        if not server.get('moved') or not server.get('to'):
+            continue
+        if server.get('returned'):
+            returned.append(label)
+            continue
+        result = by_id.get(server['id'])
         if result is None:
             problems.append('%s: not attempted' % label)
         elif result.get('failed'):
             problems.append('%s: %s' % (label, result.get('msg')))
         elif (result.get('server') or {}).get('host') == host:
+            server['returned'] = True
             returned.append(label)
         else:
             problems.append('%s: left on %s (%s)' % (label, (result.get('server') or {}).get('host'), result.get('msg')))
     problem = None
     if problems:
         problem = '%d server(s) did not come home: %s; the host stays enabled' % (len(problems), '; '.join(problems))
-    return {'returned': sorted(returned), 'problem': problem}
+    return {'servers': servers, 'returned': sorted(returned), 'problem': problem}
+
+
+def hosts_to_return(state):
+    """Hosts that are done but whose servers are not all home (an earlier run finished them without bringing them
+    back, or bringing some back failed), the host finished last first: the servers of later hosts may sit on earlier
+    ones, and must leave before those hosts take their own back."""
+    pending = []
+    for host, entry in ((state or {}).get('hosts') or {}).items():
+        if entry.get('phase') != 'done' or entry.get('failed') or not return_items([host], state):
+            continue
+        pending.append((str((entry.get('at') or {}).get('done') or ''), host))
+    return [host for _at, host in sorted(pending, reverse=True)]

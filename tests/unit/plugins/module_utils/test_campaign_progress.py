@@ -147,3 +147,24 @@ def test_servers_an_interrupted_run_moved_count_as_sent_away_and_come_home():
     state = {'hosts': {'compute-1': {'servers': outcome['compute-1']['servers']}}}
     assert cp.return_items(['compute-1'], state) == [
         {'server': 'b1', 'source_host': 'compute-2', 'host': 'compute-1', 'strategy': 'cold'}]
+
+
+def test_servers_that_came_home_are_marked_and_not_moved_again():
+    state = {'hosts': {'compute-2': {'phase': 'done', 'at': {'done': '2026-11-30T10:00:00Z'}, 'servers': [
+        {'id': 'a', 'name': 'web-2', 'to': 'compute-5', 'mode': 'cold', 'moved': True},
+        {'id': 'b', 'name': 'spread-a', 'to': 'compute-6', 'mode': 'cold', 'moved': True}]},
+        'compute-1': {'phase': 'done', 'at': {'done': '2026-11-30T10:05:00Z'}, 'servers': [
+            {'id': 'c', 'name': 'big-1', 'to': 'compute-2', 'mode': 'cold', 'moved': True}]},
+        'compute-4': {'phase': 'done', 'at': {'done': '2026-11-30T10:06:00Z'}, 'servers': []}}}
+    # compute-1 was finished last: its server sits on compute-2 and must leave before compute-2 takes its own back.
+    assert cp.hosts_to_return(state) == ['compute-1', 'compute-2']
+    results = [result(0, 'a', 'compute-5', 'compute-2'), result(1, 'b', 'compute-6', 'compute-6', failed=True,
+                                                                msg='No valid host')]
+    outcome = cp.return_outcome('compute-2', state, results)
+    assert outcome['returned'] == ['web-2'] and 'spread-a: No valid host' in outcome['problem']
+    state['hosts']['compute-2']['servers'] = outcome['servers']
+    # Only spread-a is still to come home: a rerun moves it alone.
+    assert cp.return_items(['compute-2'], state) == [
+        {'server': 'b', 'source_host': 'compute-6', 'host': 'compute-2', 'strategy': 'cold'}]
+    again = cp.return_outcome('compute-2', state, [result(0, 'b', 'compute-6', 'compute-2')])
+    assert again['returned'] == ['spread-a', 'web-2'] and again['problem'] is None
