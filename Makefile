@@ -162,6 +162,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench_evacuation.py
 	$(BIN)/python tests/perf/bench_campaign_plan.py
+	$(BIN)/python tests/perf/bench_campaign.py
 
 clean:
 	rm -rf .cache dist tests/output .pytest_cache .ruff_cache .ansible
