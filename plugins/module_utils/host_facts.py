@@ -22,13 +22,15 @@ def _unnamed(_step):
 
 
 def read_host_facts(compute, versions, placement=None, hosts=None, zone=None, enabled_only=False, with_servers=False,
-                    step=_unnamed):
+                    step=_unnamed, with_capacity=True):
     """One entry per selected nova-compute service.
 
     :param compute: the openstacksdk compute proxy; ``versions``: the cloud's microversion range.
     :param placement: a callable returning the placement proxy, or None when the cloud has none (asked once, only
         when a hypervisor is found); without it capacity comes from the hypervisor statistics.
     :param step: called with the name of each step, so that a failure says what was being read.
+    :param with_capacity: False reads neither the hypervisors nor Placement (``hypervisor``, ``capacity`` and, without
+        ``with_servers``, ``server_count`` are None): a caller that polls a service needs one request, not several.
     """
     step('listing compute services')
     services = hst.list_services(compute, versions)
@@ -38,8 +40,10 @@ def read_host_facts(compute, versions, placement=None, hosts=None, zone=None, en
     if not selected:
         return []
 
-    step('listing hypervisors')
-    hypervisors = hst.hypervisors_by_host(hst.list_hypervisors(compute, versions, with_servers=True))
+    hypervisors = {}
+    if with_capacity:
+        step('listing hypervisors')
+        hypervisors = hst.hypervisors_by_host(hst.list_hypervisors(compute, versions, with_servers=True))
     proxy = None
     placement_broken = False
     result = []
@@ -64,7 +68,7 @@ def read_host_facts(compute, versions, placement=None, hosts=None, zone=None, en
             'service': service,
             'hypervisor': hst.normalize_hypervisor(hypervisor) if hypervisor is not None else None,
             'capacity': capacity,
-            'server_count': server_count(hypervisor, versions.max >= mv.V_SERVICE_UUID),
+            'server_count': server_count(hypervisor, versions.max >= mv.V_SERVICE_UUID) if with_capacity else None,
         }
         if with_servers:
             step('listing the servers of %s' % host)

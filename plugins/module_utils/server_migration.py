@@ -336,7 +336,9 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         # that has already left it; a server still on source_host needs neither.
         if host or (source_host and self.before.host != source_host):
             self.step = 'listing compute services'
-            services = list_services(self.compute, self.versions)
+            # A caller that migrates several servers may serve one read to all of them.
+            shared = getattr(self.session, 'compute_services', None)
+            services = shared() if shared else list_services(self.compute, self.versions)
             if host and host_checks.find_service(services, host) is None:
                 # Unknown hosts fail even when nothing would be done (check_target raises).
                 host_checks.check_target(host, services, self.before, p['force'])

@@ -33,6 +33,13 @@ options:
       - Only these hosts (exact names). A single name or a list. Each must be a compute host.
     type: list
     elements: str
+  with_capacity:
+    description:
+      - Read the hypervisors and Placement for each host's capacity and server count.
+      - V(false) reads the compute services only (and the servers with O(with_servers=true)), in one request instead
+        of two plus several per host, for example to poll a service until it is back after a reboot.
+    type: bool
+    default: true
   with_servers:
     description:
       - Also list the servers of each host (one extra request per host).
@@ -86,16 +93,18 @@ hosts:
       description: The nova-compute service (id, status, state, disabled_reason, forced_down, zone, updated_at).
       type: dict
     hypervisor:
-      description: The hypervisor of the host (id, hostname, state, status, type, host_ip), null if none is reported.
+      description:
+        - The hypervisor of the host (id, hostname, state, status, type, host_ip), null if none is reported or with
+          O(with_capacity=false).
       type: dict
     capacity:
       description:
         - Capacity with keys C(vcpus), C(memory_mb) and C(disk_gb), each a dict with C(total), C(used), C(free),
           C(physical), C(reserved) and C(allocation_ratio); plus C(source) (V(placement) or V(hypervisor)).
-        - Null when neither Placement nor hypervisor statistics are available.
+        - Null when neither Placement nor hypervisor statistics are available, and with O(with_capacity=false).
       type: dict
     server_count:
-      description: Number of servers on the host (null when unknown).
+      description: Number of servers on the host (null when unknown, or with O(with_capacity=false) and no O(with_servers)).
       type: int
     servers:
       description: Servers on the host (id, name, status, project_id, flavor with vcpus/ram/disk).
@@ -113,6 +122,7 @@ class ComputeHostInfoModule(NovaOpsModule):
     argument_spec = dict(
         enabled_only=dict(type='bool', default=False),
         host=dict(type='list', elements='str'),
+        with_capacity=dict(type='bool', default=True),
         with_servers=dict(type='bool', default=False),
         zone=dict(type='str'),
     )
@@ -123,7 +133,8 @@ class ComputeHostInfoModule(NovaOpsModule):
         val.check_named_list('host', p['host'], 'Give exact compute host names, or leave host out (omit) to describe '
                              'every host.')
         self.exit_json(hosts=read_host_facts(self.compute, self.versions, self.placement_proxy, p['host'], p['zone'],
-                                             p['enabled_only'], p['with_servers'], step=self.set_step))
+                                             p['enabled_only'], p['with_servers'], step=self.set_step,
+                                             with_capacity=p['with_capacity']))
 
 
 def main():

@@ -315,6 +315,7 @@ elapsed:
 '''
 
 import concurrent.futures
+import threading
 import time
 
 from ansible_collections.novaops.migration.plugins.module_utils import migrations as mig
@@ -322,6 +323,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import parallel_
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.controller_watch import ControllerWatch
+from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import FALLBACKS, ON_STALL, STRATEGIES, conflicts
 from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration, check_options
@@ -441,9 +443,25 @@ class ServerMigrateSequenceModule(NovaOpsModule):
     )
     module_kwargs = dict(supports_check_mode=True)
 
+    # Seconds one read of the compute services serves the items that check a destination; a target that changed
+    # since is still checked by Nova's scheduler (and the read is renewed for the items after).
+    SERVICES_MAX_AGE = 30.0
+
+    def compute_services(self):
+        """The compute services, read once for several items (ServerMigration asks its session for them)."""
+        with self._services_lock:
+            now = self.clock()
+            if self._services is None or now - self._services_at > self.SERVICES_MAX_AGE:
+                self._services = list_services(self.compute, self.versions)
+                self._services_at = now
+            return self._services
+
     def run(self):
         p = self.params
         self.hints = {}
+        self._services_lock = threading.Lock()
+        self._services = None
+        self._services_at = 0.0
         if not p['wait']:
             self.fail_json(msg='server_migrate_sequence always waits for each migration (wait=false would run them side '
                                'by side); use novaops.migration.server_migrate with wait=false instead.')

@@ -8,7 +8,7 @@ from ansible_collections.novaops.migration.plugins.module_utils import hosts as 
 from ansible_collections.novaops.migration.plugins.module_utils import migration_action as actions
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
 from ansible_collections.novaops.migration.plugins.module_utils.servers import ServerView
-from ansible_collections.novaops.migration.plugins.modules import compute_service
+from ansible_collections.novaops.migration.plugins.modules import compute_host_info, compute_service
 from ansible_collections.novaops.migration.plugins.modules import server_migration_action as sma
 from ansible_collections.novaops.migration.plugins.modules import server_migration_info as smi
 from ansible_collections.novaops.migration.tests.unit import sdk_fake
@@ -416,3 +416,13 @@ def test_placement_errors_fall_back():
     placement, _fake = placement_proxy({'/resource_providers/%s/inventories' % RP: sdk_fake.HttpError(503)})
     cap, broken = placement_capacity(placement, {'id': RP})
     assert cap is None and broken is True  # placement unusable: stop asking
+
+
+def test_host_info_without_capacity_reads_the_services_only(run, fake):
+    # A health gate polls a service after a reboot: one request per try, no hypervisor or Placement read.
+    result, failed = run(compute_host_info, {'host': ['compute-1'], 'with_capacity': False}, fake)
+    assert not failed, result.get('msg')
+    assert [h['host'] for h in result['hosts']] == ['compute-1']
+    assert result['hosts'][0]['service']['status'] == 'enabled'
+    assert result['hosts'][0]['capacity'] is None and result['hosts'][0]['hypervisor'] is None
+    assert fake.count('GET', '/os-hypervisors') == 0 and fake.count('GET', '/os-services') == 1

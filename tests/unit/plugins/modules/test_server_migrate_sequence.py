@@ -212,3 +212,14 @@ def test_a_timeout_below_one_second_never_starts_a_migration(run, fake):
     for timeout in (0, -5):
         result, failed = run(sms, drain(fake, timeout=timeout), fake)
         assert failed and 'timeout' in result['msg'] and posts(fake) == []
+
+
+def test_the_compute_services_are_read_once_for_items_with_a_destination(run, fake):
+    # Each item with a host needs the services to check its target: one read serves the whole call.
+    args = drain(fake)
+    for item in args['servers']:
+        item['host'] = 'compute-2'
+    result, failed = run(sms, args, fake)
+    assert not failed, result['msg']
+    assert all(r['server']['host'] == 'compute-2' for r in result['results'])
+    assert fake.count('GET', '/os-services') == 1
