@@ -64,6 +64,7 @@ _value:
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress
 
+
 def campaign_drain(draining, moves, skipped=None, results=None, hosts_after=None, require_empty=True, state=None,
                    earlier=None):
     return campaign_progress.drain_outcome(draining, moves, skipped, results, hosts_after, require_empty=require_empty,

@@ -13,7 +13,7 @@ author: novaops.migration contributors (@novaops)
 description:
   - Each item names the server by id, its source host (so a rerun never moves a server twice), the planned
     destination, and the anti-affinity key of its server group (members are never in flight together).
-  - Used by the M(novaops.migration.compute_maintenance) role.
+  - Used by the P(novaops.migration.compute_maintenance#role) role.
 options:
   _input:
     description: The C(moves) of a step of M(novaops.migration.campaign_plan)'s plan.
@@ -36,6 +36,7 @@ _value:
 '''
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress
+
 
 def campaign_items(moves):
     return campaign_progress.sequence_items(moves)

@@ -35,6 +35,7 @@ _value:
 
 from ansible_collections.novaops.migration.plugins.module_utils.report import campaign
 
+
 def campaign_plan_lines(plan):
     return campaign.plan_lines(plan)
 

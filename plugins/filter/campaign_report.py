@@ -16,7 +16,7 @@ description:
     timings and every server the campaign moved.
 options:
   _input:
-    description: The campaign state kept by the M(novaops.migration.compute_maintenance) role.
+    description: The campaign state kept by the P(novaops.migration.compute_maintenance#role) role.
     type: dict
     required: true
   plan:
@@ -41,6 +41,7 @@ _value:
 '''
 
 from ansible_collections.novaops.migration.plugins.module_utils.report import campaign
+
 
 def campaign_report(state, plan, context=None):
     return campaign.campaign_report(state, plan, context)

@@ -40,6 +40,7 @@ _value:
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress
 
+
 def campaign_return_items(hosts, state):
     return campaign_progress.return_items(hosts, state)
 

@@ -42,6 +42,7 @@ _value:
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress
 
+
 def campaign_return_outcome(host, state, results):
     return campaign_progress.return_outcome(host, state, results)
 

@@ -37,6 +37,7 @@ _value:
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress
 
+
 def campaign_failed(host, state):
     return campaign_progress.failed(host, state)
 

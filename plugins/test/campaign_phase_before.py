@@ -42,6 +42,7 @@ _value:
 
 from ansible_collections.novaops.migration.plugins.module_utils.planning import campaign_progress
 
+
 def campaign_phase_before(host, state, phase):
     return campaign_progress.phase_before(host, state, phase)
 

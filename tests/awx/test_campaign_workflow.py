@@ -308,7 +308,7 @@ def published_stats():
 
 def sample_artifacts():
     """What the plan and run nodes publish, by name (the values only need to be plausible)."""
-    stats, _ = published_stats()
+    stats = published_stats()[0]
     return {name: ({"verdict": "PLANNED", "summary": "plan", "lines": [], "table": []} if name.endswith("_report")
                    else "/var/lib/novaops/campaigns/patch-2026-11.json") for name in sorted(stats)}
 

@@ -80,7 +80,7 @@ def topology(hosts, servers):
               'servers:']
     index = 0
     for h in range(hosts):
-        for _ in range(servers):
+        for _server in range(servers):
             index += 1
             status = 'SHUTOFF' if index % 4 == 3 else 'ACTIVE'
             lines.append('  - {name: vm-%03d, host: compute-%d, flavor: m1.tiny, status: %s, project: demo}'

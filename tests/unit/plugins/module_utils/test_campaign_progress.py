@@ -126,8 +126,8 @@ def test_report_verdicts():
 def test_plan_lines_name_steps_targets_and_errors():
     plan = {'counts': {'hosts': 2, 'steps': 1, 'moves': 2, 'moves_again': 1}, 'steps': [
         {'index': 1, 'hosts': ['compute-1', 'compute-2'], 'waves': [['a'], ['b']],
-         'moves': [{'to': 'compute-5'}, {'to': 'compute-5'}], 'free_after': {'compute-5': {'vcpus': 1, 'memory_mb': 2,
-                                                                                            'disk_gb': 3}}}],
+         'moves': [{'to': 'compute-5'}, {'to': 'compute-5'}],
+         'free_after': {'compute-5': {'vcpus': 1, 'memory_mb': 2, 'disk_gb': 3}}}],
         'errors': ['Step 2 cannot fit'], 'unplanned': ['compute-3']}
     lines = campaign.plan_lines(plan)
     assert '1 of them twice' in lines[0]
