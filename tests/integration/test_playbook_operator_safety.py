@@ -117,6 +117,20 @@ def test_a_directory_as_the_report_path_is_refused_before_any_change(tmp_path, m
     assert write_requests(mock) == []
 
 
+def test_a_report_path_ending_with_a_slash_is_the_directory_of_the_reports(tmp_path, mock):
+    # An AWX survey cannot template the host into its answer: a directory answer gets the report's default name.
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    result = run(tmp_path, mock, "evacuate_host", "-e", "host=compute-1", "-e", "report=%s/" % reports)
+    assert result.returncode == 0, result.output[-3000:]
+    assert report(reports / "novaops-evacuation-compute-1.json")["host"] == "compute-1"
+    back = run(tmp_path, mock, "restore_host", "-e", "host=compute-1", "-e", "migrate_back=true",
+               "-e", "evacuation_report=%s/" % reports, "-e", "report=%s/" % reports)
+    assert back.returncode == 0, back.output[-3000:]
+    assert report(reports / "novaops-restore-compute-1.json")["host"] == "compute-1"
+    assert host_of(mock, "web-1") == "compute-1"
+
+
 def test_an_unrelated_file_at_the_report_path_is_never_overwritten(tmp_path, mock):
     precious = tmp_path / "notes.txt"
     precious.write_text("not a report\n")
