@@ -36,7 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from mock_process import http, start_mock
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
@@ -93,36 +94,6 @@ def inventory(hosts):
     lines += ['compute-%d ansible_connection=local ansible_python_interpreter=%s'
               % (i + 1, os.path.join(VENV_BIN, 'python')) for i in range(hosts)]
     return '\n'.join(lines) + '\n'
-
-
-def http(url, method='GET'):
-    request = urllib.request.Request(url, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read().decode('utf-8') or 'null')
-
-
-def start_mock(workdir, seconds, topo_path):
-    clouds = os.path.join(workdir, 'clouds.yaml')
-    url_path = os.path.join(workdir, 'mock.url')
-    log_path = os.path.join(workdir, 'mock.log')
-    with open(url_path, 'w') as out, open(log_path, 'w') as err:
-        proc = subprocess.Popen([os.path.join(VENV_BIN, 'mock-compute'), 'serve', '--port', '0', '--write-clouds-yaml',
-                                 clouds, '--topology', topo_path, '--migration-seconds', str(seconds)],
-                                stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 30
-    url = ''
-    while time.monotonic() < deadline:
-        with open(url_path) as handle:
-            url = handle.read().strip()
-        if url.startswith('http://'):
-            break
-        if proc.poll() is not None:
-            raise SystemExit('mock-compute exited early: see %s' % log_path)
-        time.sleep(0.1)
-    else:
-        proc.kill()
-        raise SystemExit('mock-compute did not start within 30 s')
-    return proc, url.splitlines()[0], clouds
 
 
 TASK_RE = re.compile(r'^TASK \[(?:[\w.]+ : )?(.*?)\] \*+$')
