@@ -186,3 +186,57 @@ def hosts_to_return(state):
             continue
         pending.append((str((entry.get('at') or {}).get('done') or ''), host))
     return [host for _at, host in sorted(pending, reverse=True)]
+
+
+# What a host runs to reach each phase, for the messages.
+PHASE_WORK = {'pre_hook': 'pre hook', 'disabled': 'disable', 'maintained': 'maintenance hook',
+              'healthy': 'health gate', 'enabled': 'enable', 'done': 'post hook'}
+
+
+def unfinished_reason(phase):
+    """Why a host that was to run ``phase`` has no outcome for it: its tasks never reported one."""
+    return ('its %s did not finish (the host was unreachable, or its tasks stopped before the end); the host stays '
+            'where it is' % PHASE_WORK.get(phase, phase.replace('_', ' ')))
+
+
+def record_phases(state, records, now, expected=None, phase=None, step=None, keep=False):
+    """The campaign state with ``records`` applied, each ``{'host', 'phase', 'data', 'failure', 'keep'}``: the host
+    completed ``phase`` (``data`` merged into its entry, the time in ``at``), or failed in it (``failure``: it keeps
+    its phase, and ``failed`` says why, under ``failed_phase`` when given), or with ``keep`` completed it without
+    moving on (servers brought home to a host already done).
+
+    ``records`` may also be a mapping of host to outcome (as ``drain_outcome`` and ``return_outcome`` give): its
+    ``problem`` is the failure and the rest is data, all in ``phase``, with ``keep``.
+
+    With ``expected`` (hosts) and ``phase``, only the records of that phase (and of ``step`` when given) count, and an
+    expected host without one is recorded as failed in it: a host that went unreachable in its hook must stay where
+    it is, never pass as maintained. ``state`` is not modified.
+    """
+    if isinstance(records, dict):
+        records = [{'host': host, 'phase': phase, 'step': step, 'keep': keep, 'failure': (outcome or {}).get('problem'),
+                    'data': dict((k, v) for k, v in (outcome or {}).items() if k != 'problem')}
+                   for host, outcome in records.items()]
+    if expected is not None:
+        found = {}
+        for record in records or []:
+            if (isinstance(record, dict) and record.get('phase') == phase
+                    and (step is None or record.get('step') == step)):
+                found[record.get('host')] = record
+        records = [found.get(host) or {'host': host, 'phase': phase, 'failure': unfinished_reason(phase)}
+                   for host in expected]
+    hosts = dict((state or {}).get('hosts') or {})
+    for record in records or []:
+        host = record['host']
+        entry = dict(hosts.get(host) or {'step': step if step is not None else record.get('step')})
+        entry.update(record.get('data') or {})
+        failure = record.get('failure') or ''
+        if not (failure or record.get('keep')):
+            entry['phase'] = record['phase']
+        entry.setdefault('phase', 'queued')
+        done_in = (record.get('failed_phase') or record['phase']) if failure else record['phase']
+        entry['at'] = dict(entry.get('at') or {}, **{done_in: now})
+        entry['failed'] = {'phase': done_in, 'reason': failure, 'at': now} if failure else None
+        hosts[host] = entry
+    result = dict(state or {})
+    result.update(updated_at=now, hosts=hosts)
+    return result

@@ -168,3 +168,53 @@ def test_servers_that_came_home_are_marked_and_not_moved_again():
         {'server': 'b', 'source_host': 'compute-6', 'host': 'compute-2', 'strategy': 'cold'}]
     again = cp.return_outcome('compute-2', state, [result(0, 'b', 'compute-6', 'compute-2')])
     assert again['returned'] == ['spread-a', 'web-2'] and again['problem'] is None
+
+
+def test_records_complete_or_fail_a_phase_and_keep_the_times():
+    state = {'campaign': 'c', 'hosts': {'compute-1': {'step': 1, 'phase': 'drained', 'at': {'drained': 't1'}}}}
+    new = cp.record_phases(state, [
+        {'host': 'compute-1', 'phase': 'maintained'},
+        {'host': 'compute-2', 'phase': 'disabled', 'step': 2, 'data': {'marker': 'm'}},
+        {'host': 'compute-3', 'phase': 'disabled', 'step': 2, 'failure': 'someone else disabled it'},
+    ], 't2')
+    assert state['hosts']['compute-1']['phase'] == 'drained'
+    assert new['updated_at'] == 't2' and new['campaign'] == 'c'
+    assert new['hosts']['compute-1'] == {'step': 1, 'phase': 'maintained', 'at': {'drained': 't1', 'maintained': 't2'},
+                                         'failed': None}
+    assert new['hosts']['compute-2']['marker'] == 'm' and new['hosts']['compute-2']['phase'] == 'disabled'
+    assert new['hosts']['compute-3']['phase'] == 'queued'
+    assert new['hosts']['compute-3']['failed'] == {'phase': 'disabled', 'reason': 'someone else disabled it', 'at': 't2'}
+    kept = cp.record_phases(new, [{'host': 'compute-1', 'phase': 'returned', 'keep': True, 'data': {'returned': ['a']}}],
+                            't3')
+    assert kept['hosts']['compute-1']['phase'] == 'maintained' and kept['hosts']['compute-1']['returned'] == ['a']
+
+
+def test_an_expected_host_without_its_record_fails_the_phase_and_stale_records_do_not_count():
+    state = {'hosts': {'compute-1': {'phase': 'drained'}, 'compute-2': {'phase': 'drained'}}}
+    outcomes = [
+        {'host': 'compute-1', 'phase': 'maintained', 'step': 2},
+        # compute-2 went unreachable in its hook: what it holds is the record of its disable.
+        {'host': 'compute-2', 'phase': 'disabled', 'step': 2},
+        # A record of another step does not count either.
+        {'host': 'compute-2', 'phase': 'maintained', 'step': 1},
+        None,
+    ]
+    new = cp.record_phases(state, outcomes, 't', expected=['compute-1', 'compute-2'], phase='maintained', step=2)
+    assert new['hosts']['compute-1']['phase'] == 'maintained' and not new['hosts']['compute-1']['failed']
+    assert new['hosts']['compute-2']['phase'] == 'drained'
+    assert 'did not finish' in new['hosts']['compute-2']['failed']['reason']
+    assert cp.failed('compute-2', new) and not cp.failed('compute-1', new)
+
+
+def test_outcomes_by_host_record_their_problem_as_the_failure_and_the_rest_as_data():
+    state = {'hosts': {'compute-1': {'phase': 'disabled'}, 'compute-2': {'phase': 'disabled'}}}
+    new = cp.record_phases(state, {'compute-1': {'servers': [{'id': 'a'}], 'remaining': [], 'problem': None},
+                                   'compute-2': {'servers': [], 'remaining': ['b'], 'problem': '1 server left'}},
+                           't', phase='drained', step=1)
+    assert new['hosts']['compute-1']['phase'] == 'drained' and new['hosts']['compute-1']['servers'] == [{'id': 'a'}]
+    assert new['hosts']['compute-2']['phase'] == 'disabled' and new['hosts']['compute-2']['remaining'] == ['b']
+    assert new['hosts']['compute-2']['failed']['reason'] == '1 server left'
+    hook = cp.record_phases(new, [{'host': 'compute-1', 'phase': 'maintained', 'failure': 'reboot failed',
+                                   'failed_phase': 'hook'}], 't2')
+    assert hook['hosts']['compute-1']['failed']['phase'] == 'hook' and hook['hosts']['compute-1']['at']['hook'] == 't2'
+    assert hook['hosts']['compute-1']['phase'] == 'drained'
