@@ -184,8 +184,10 @@ def questions(survey):
 
 @pytest.fixture(scope="module")
 def play():
+    # The plan play reads and checks the extra vars; the run play takes its settings from the plan play.
     plays = _load_yaml(PLAYBOOK)
-    assert isinstance(plays, list) and len(plays) == 1, "%s should hold exactly one play" % PLAYBOOK
+    assert isinstance(plays, list) and len(plays) == 2, "%s should hold the plan play and the run play" % PLAYBOOK
+    assert not plays[1].get("vars"), "the run play should take its settings from the plan play, not from its own vars"
     return plays[0]
 
 
@@ -196,7 +198,7 @@ def play_vars(play):
 
 @pytest.fixture(scope="module")
 def options():
-    return _load_yaml(ARGUMENT_SPECS)["argument_specs"]["main"]["options"]
+    return _load_yaml(ARGUMENT_SPECS)["argument_specs"]["plan"]["options"]
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ campaign with room for all of them. Runs the ``novaops.migration.maintain_comput
 
 * the campaign's wall time (the ansible-playbook run);
 * the physical limit: migrated servers x migration seconds / migrations in flight, plus the hooks' own time taken as
-  the sum over the steps of the longest hook of the step (hooks of one step running side by side); the role runs the
-  hooks of a step one after another today, so the limit with sequential hooks is printed too;
+  the sum over the steps of the longest hook of the step (the hooks of one step run side by side);
 * wall / limit, and the fixed cost per host, (wall - limit) / hosts;
 * the API requests per migrated server (``GET /mock/counters``, total during the campaign / servers migrated), by
   method/path class and by route, and per task of the playbook (module call), against the 10 requests target.
@@ -248,9 +247,7 @@ def main():
     migration_part = migrated * args.migration_seconds / in_flight
     # Every host runs the same hook, so the longest hook of a step is hook_seconds.
     hooks_parallel = len(steps) * hook_seconds
-    hooks_sequential = sum(len(h) for h in steps.values()) * hook_seconds
     limit = migration_part + hooks_parallel
-    limit_sequential = migration_part + hooks_sequential
     hosts = len(rows) or args.hosts
     fixed_per_host = (wall - limit) / hosts
     wall_target = LIMIT_FACTOR * limit + PER_HOST_TARGET * hosts
@@ -282,11 +279,9 @@ def main():
         'limit_seconds': round(limit, 1),
         'limit_migrations_seconds': round(migration_part, 1),
         'limit_hooks_seconds': hooks_parallel,
-        'limit_with_sequential_hooks_seconds': round(limit_sequential, 1),
         'wall_over_limit': round(wall / limit, 2) if limit else None,
         'wall_target_seconds': round(wall_target, 1),
         'fixed_cost_per_host_seconds': round(fixed_per_host, 2),
-        'fixed_cost_per_host_sequential_hooks_seconds': round((wall - limit_sequential) / hosts, 2),
         'drain_seconds': round(drain_seconds, 1),
         'migration_record_seconds_mean': round(sum(spans) / len(spans), 2) if spans else None,
         'migration_slots_busy_fraction': round(busy, 2) if busy is not None else None,
@@ -310,16 +305,13 @@ def main():
               % (report.get('verdict'), rc, migrated))
         print('  wall time                    %.1f s (the role measured %s s)' % (wall, report.get('duration')))
         print('  physical limit               %.1f s = %d x %.1f s / %d in flight (%.1f s) + hooks %d s '
-              '(%d steps x longest hook %d s: hooks of a step assumed side by side)'
+              '(%d steps x longest hook %d s: the hooks of a step run side by side)'
               % (limit, migrated, args.migration_seconds, in_flight, migration_part, hooks_parallel, len(steps),
                  hook_seconds))
-        print('                               (%.1f s with the hooks of a step one after another, as the role runs them today)'
-              % limit_sequential)
         print('  wall / limit                 %.2f (target: wall <= %.1f x limit + %.0f s x %d hosts = %.1f s) %s'
               % (wall / limit if limit else 0, LIMIT_FACTOR, PER_HOST_TARGET, hosts, wall_target,
                  'OK' if wall <= wall_target else 'ABOVE TARGET'))
-        print('  fixed cost per host          %.2f s ((wall - limit) / %d; %.2f s against the sequential-hook limit)'
-              % (fixed_per_host, hosts, (wall - limit_sequential) / hosts))
+        print('  fixed cost per host          %.2f s ((wall - limit) / %d)' % (fixed_per_host, hosts))
         if spans:
             print('  drains                       %.1f s in %d server_migrate_sequence call(s) (%.1f s at the limit); a '
                   'migration record lives %.2f s on average (created to confirmed), so the %d slots were busy %.0f %%'
