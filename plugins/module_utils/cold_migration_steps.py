@@ -70,6 +70,9 @@ class ColdMigrationSteps(object):
                                     % (self.before.label, '; '.join(problems)))
             return self._finish('Server %s cold-migrated from %s to %s; left in %s for confirmation (confirm=false).'
                                 % (self.before.label, self.before.host, self.current.host, self.current.status), True)
+        if self.on_moved is not None:
+            # The server waits on its destination: the source is done with it.
+            self.on_moved()
         return self._confirm_and_verify(self.migration, host, changed_before=True, expected=expected,
                                         ours=True)
 

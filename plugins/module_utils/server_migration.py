@@ -113,6 +113,10 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
     :param hints: optional ``{'migrate': s, 'confirm': s}``, how long the
         previous migration's waits took (its :attr:`timings`): polling then
         starts near the expected end instead of on the fixed schedule.
+    :param on_moved: optional callable, called once when a cold migration
+        has brought the server to its destination and only its confirmation
+        is left (VERIFY_RESIZE): the source host is no longer involved, so a
+        caller that limits migrations per source may start the next one.
 
     :meth:`execute` never raises: it returns ``(ok, result)``, where result
     holds the keys server_migrate returns (or fails with).
@@ -122,8 +126,9 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
     # Seconds a wait=false run looks for the record of the migration it requested (see _record_after_accept).
     RECORD_WAIT = 15
 
-    def __init__(self, session, params, watermark=None, hints=None):
+    def __init__(self, session, params, watermark=None, hints=None, on_moved=None):
         self.session = session
+        self.on_moved = on_moved
         self.params = dict(DEFAULTS)
         self.params.update((k, v) for k, v in params.items() if v is not None or k not in DEFAULTS)
         self.watermark = watermark

@@ -188,6 +188,10 @@ options:
         in the module's main thread; above 1 each runs in a thread of its own on the shared connection.
       - O(time_budget), O(max_failures) and O(stop_if_interrupted) then stop new starts only; the migrations in flight
         are finished before the module returns.
+      - A cold migration is in flight until its server waits on the destination for its confirmation
+        (C(VERIFY_RESIZE)); the confirmation then goes on beside the next migration, since the source host and the
+        scheduler's view of the server (on its destination) are settled. This applies to O(per_source) and to the
+        C(anti_affinity) item key as well.
     type: int
     default: 1
   per_source:
@@ -315,6 +319,7 @@ elapsed:
 '''
 
 import concurrent.futures
+import queue
 import threading
 import time
 
@@ -511,13 +516,18 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         took = 0.0
         waiting = list(range(len(requests)))
         running = {}
+        # Running items whose server waits on its destination for its confirmation: they no longer count against
+        # the limits (the source is done with them), but still hold a worker until they end.
+        arrived = set()
+        events = queue.Queue()
         peak = 0
-        executor = (concurrent.futures.ThreadPoolExecutor(max_workers=min(p['max_in_flight'], len(requests)))
-                    if parallel else None)
+        workers = min(2 * p['max_in_flight'], len(requests))
+        executor = concurrent.futures.ThreadPoolExecutor(max_workers=workers) if parallel else None
         try:
             while True:
-                while waiting and not stopped:
-                    position = pd.first_startable([slots[i] for i in waiting], [slots[i] for i in running.values()],
+                while waiting and not stopped and len(running) < max(workers, 1):
+                    moving = [slots[i] for i in running.values() if i not in arrived]
+                    position = pd.first_startable([slots[i] for i in waiting], moving,
                                                   p['max_in_flight'], p['per_source'])
                     if position is None:
                         break
@@ -528,22 +538,27 @@ class ServerMigrateSequenceModule(NovaOpsModule):
                     if stopped:
                         break
                     index = waiting.pop(position)
-                    running[self._start(executor, index, requests[index], watermark)] = index
-                    peak = max(peak, len(running))
+                    future = self._start(executor, index, requests[index], watermark, events)
+                    running[future] = index
+                    future.add_done_callback(events.put)
+                    peak = max(peak, len([i for i in running.values() if i not in arrived]))
                 if not running:
                     break
-                finished, _running = concurrent.futures.wait(list(running), return_when=concurrent.futures.FIRST_COMPLETED)
-                for future in sorted(finished, key=running.get):
-                    del running[future]
-                    result, warnings, timings, took = future.result()
-                    # Warnings from the main thread only, in the order the migrations ended.
-                    for warning in warnings:
-                        self.ansible.warn(warning)
-                    if timings:
-                        # Similar servers migrate in similar times: poll the next ones around them.
-                        self.hints.update(timings)
-                    results.append(result)
-                    failed_count += int(result['failed'])
+                # The next event: a server that arrived on its destination (its index), or a migration that ended.
+                event = events.get()
+                if not isinstance(event, concurrent.futures.Future):
+                    arrived.add(event)
+                    continue
+                arrived.discard(running.pop(event))
+                result, warnings, timings, took = event.result()
+                # Warnings from the main thread only, in the order the migrations ended.
+                for warning in warnings:
+                    self.ansible.warn(warning)
+                if timings:
+                    # Similar servers migrate in similar times: poll the next ones around them.
+                    self.hints.update(timings)
+                results.append(result)
+                failed_count += int(result['failed'])
         finally:
             if executor is not None:
                 executor.shutdown(wait=True)
@@ -574,12 +589,14 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         # The properties keep what they read.
         return self.versions, self.api
 
-    def _start(self, executor, index, params, watermark):
-        """Start one item's migration: in a worker thread, or (one in flight at a time) here in the main thread."""
+    def _start(self, executor, index, params, watermark, events):
+        """Start one item's migration: in a worker thread, or (one in flight at a time) here in the main thread.
+        A worker puts the item's index on ``events`` once its server waits on the destination."""
         hints = dict(self.hints)
         if executor is None:
             return done_future(self._migrate(self, index, params, watermark, hints))
-        return executor.submit(self._migrate, WorkerSession(self), index, params, watermark, hints)
+        return executor.submit(self._migrate, WorkerSession(self), index, params, watermark, hints,
+                               lambda: events.put(index))
 
     def _check_stall_policies(self, requests):
         """What the items' on_stall needs of the cloud, checked before the first write (one version discovery)."""
@@ -604,7 +621,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
             # Not fatal: each migration reads its own history, and reports a connection problem itself.
             return None
 
-    def _migrate(self, session, index, params, watermark, hints):
+    def _migrate(self, session, index, params, watermark, hints, on_moved=None):
         """One item, retried after transient errors: ``(result, warnings, timings, seconds)``; never raises.
 
         Runs in a worker thread when several are in flight, so it only reads the module's options and talks to the
@@ -617,7 +634,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         timings = {}
         while True:
             attempts += 1
-            migration = ServerMigration(session, params, watermark=watermark, hints=hints)
+            migration = ServerMigration(session, params, watermark=watermark, hints=hints, on_moved=on_moved)
             ok, result = migration.execute()
             if ok and migration.timings:
                 timings = dict(migration.timings)

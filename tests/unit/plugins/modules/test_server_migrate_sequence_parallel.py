@@ -224,3 +224,29 @@ def test_worker_session_has_its_own_step_and_shares_the_rest():
     session.step = 'starting the live migration'
     assert module.step == 'connecting to the cloud' and session.step == 'starting the live migration'
     assert session.clock() == 42.0 and session.check_mode is False
+
+
+def moving(cloud, name):
+    """(first, arrival) sequence of a cold migration: from its first recorded state to VERIFY_RESIZE, the part in
+    which the server leaves its source (then it waits on the destination for its confirmation)."""
+    status, _headers, body = cloud.request('GET', '/mock/history?server=%s' % cloud.server_id(name))
+    assert status == 200, body
+    entries = body['history']
+    arrival = [e['sequence'] for e in entries if e['status'] == 'VERIFY_RESIZE']
+    assert arrival, 'no VERIFY_RESIZE recorded for %s: %s' % (name, entries)
+    return entries[0]['sequence'], arrival[0]
+
+
+def test_a_cold_migration_frees_its_source_once_the_server_waits_on_the_destination(run, cloud):
+    # Three from compute-1, one at a time from it: each leaves the source only after the one before it arrived, and
+    # its confirmation (a write on the destination) no longer holds the next one back.
+    result, failed, _warnings = run({'servers': items('a1', 'a2', 'a3'), 'strategy': 'cold', 'max_in_flight': 2,
+                                     'per_source': 1})
+    assert not failed and [r['failed'] for r in result['results']] == [False] * 3, result['msg']
+    assert result['peak_in_flight'] == 1
+    spans = [moving(cloud, name) for name in ('a1', 'a2', 'a3')]
+    for (_start1, arrived1), (start2, _arrived2) in zip(spans, spans[1:]):
+        assert start2 > arrived1
+    by_name = dict((r['server_before']['name'], r) for r in result['results'])
+    assert by_name['a2']['started'] < by_name['a1']['finished']
+    assert by_name['a3']['started'] < by_name['a2']['finished']
