@@ -6,6 +6,7 @@ and is reset before each test; the mock's request counters show that a refused r
 """
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,62 @@ def test_a_campaign_without_hooks_ends_with_every_host_done_and_enabled(tmp_path
     assert again.returncode == 0, again.output[-3000:]
     assert "Already done by an earlier run: compute-2, compute-3." in again.output
     assert write_requests(mock) == []
+
+
+def service_path(mock, host):
+    status, _headers, body = mock.compute("GET", "/os-services?binary=nova-compute&host=%s" % host, None,
+                                          microversion="2.53")
+    assert status == 200 and len(body["services"]) == 1
+    return "/v2.1/os-services/%s" % body["services"][0]["id"]
+
+
+def test_a_host_whose_service_cannot_be_disabled_fails_there_and_nothing_moves_off_it(tmp_path, mock):
+    mock.add_fault("http_error", status=403, method="PUT", route=service_path(mock, "compute-3"),
+                   message="Policy doesn't allow os_compute_api:os-services:update to be performed.")
+    result = run(tmp_path, mock, "-e", "campaign=nodisable", "-e", "computes=compute-2,compute-3",
+                 "-e", "parallel_hosts=2", "-e", "gate_timeout=30", "-e", "compute_maintenance_gate_delay=1")
+    assert result.returncode != 0, result.output[-3000:]
+    report = json.loads((tmp_path / "novaops-campaign-nodisable.json").read_text())
+    assert report["verdict"] == "FAILED"
+    rows = {row["host"]: row for row in report["hosts"]}
+    assert rows["compute-3"]["failed"]["phase"] == "disabled", rows["compute-3"]
+    assert "could not be disabled" in rows["compute-3"]["failed"]["reason"]
+    assert "Policy doesn't allow" in rows["compute-3"]["failed"]["reason"]
+    assert rows["compute-3"]["moved"] == 0
+    assert "compute-3: FAILED" in result.output
+    assert "failed before the campaign disabled them, left as they were: compute-3 in disabled" in report["summary"]
+    # Its servers stayed where they were, and its service stays as it was: enabled.
+    conn = mock.connect()
+    assert [s.name for s in conn.compute.servers(all_projects=True, compute_host="compute-3")], "compute-3 was emptied"
+    assert services(mock)["compute-3"] == "enabled"
+
+
+def test_a_host_whose_service_cannot_be_enabled_is_failed_and_stays_disabled_with_its_marker(tmp_path, mock):
+    # The hook makes the API refuse the next update of this host's service: the enable after the gate.
+    hook = tmp_path / "refuse_enable.yml"
+    hook.write_text(
+        "- name: Make the API refuse the enable of {{ compute_maintenance_compute_host }}\n"
+        "  ansible.builtin.uri:\n"
+        "    url: %s/mock/faults\n"
+        "    method: POST\n"
+        "    body_format: json\n"
+        "    status_code: 201\n"
+        "    body: {kind: http_error, status: 500, method: PUT, route: %s, message: database unreachable}\n"
+        "  delegate_to: localhost\n" % (mock.url, service_path(mock, "compute-2")))
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("[computes]\ncompute-2 ansible_connection=local ansible_python_interpreter=%s\n"
+                         % sys.executable)
+    result = run(tmp_path, mock, "-i", str(inventory), "-e", "campaign=noenable", "-e", "computes=compute-2",
+                 "-e", "hook_tasks=%s" % hook, "-e", "gate_timeout=30", "-e", "compute_maintenance_gate_delay=1")
+    assert result.returncode != 0, result.output[-3000:]
+    report = json.loads((tmp_path / "novaops-campaign-noenable.json").read_text())
+    assert report["verdict"] == "FAILED"
+    [row] = report["hosts"]
+    assert row["failed"]["phase"] == "enabled", row
+    assert "failed, left disabled: compute-2 in enabled" in report["summary"]
+    assert "could not be enabled" in row["failed"]["reason"] and "database unreachable" in row["failed"]["reason"]
+    _status, _headers, body = mock.compute("GET", "/os-services?binary=nova-compute&host=compute-2", None,
+                                           microversion="2.53")
+    [service] = body["services"]
+    assert service["status"] == "disabled"
+    assert "campaign noenable" in service["disabled_reason"]

@@ -122,7 +122,29 @@ def _line(row):
         text += ', %d still on it (%s)' % (len(row['remaining']), ', '.join(row['remaining']))
     if row['durations']:
         text += '; seconds per phase: %s' % ', '.join('%s %d' % (p, s) for p, s in row['durations'].items())
-    return text + '.'
+    text += '.'
+    if row['failed']:
+        text += _LEFT_LINE[_left(row)]
+    return text
+
+
+_LEFT_LINE = {'as it was': ' The campaign did not disable it: it is left as it was.',
+              'disabled': '',  # the failure's own reason says so where it matters (a gate that timed out)
+              'enabled': ' It was enabled again before this failure.'}
+_LEFT_SUMMARY = {'disabled': 'failed, left disabled',
+                 'as it was': 'failed before the campaign disabled them, left as they were',
+                 'enabled': 'failed after the campaign enabled them again'}
+
+
+def _left(row):
+    """How a failed host's compute service was left: a host still queued failed before its disable took (a pre
+    hook, or a service that could not be disabled or was someone else's); one that reached enabled failed after it
+    (bringing servers home, or the post hook); any other stays disabled."""
+    if row['phase'] == 'queued':
+        return 'as it was'
+    if row['phase'] in ('enabled', 'returned', 'done'):
+        return 'enabled'
+    return 'disabled'
 
 
 def _table(rows):
@@ -167,9 +189,11 @@ def campaign_report(state, plan, context=None):
         else:
             verdict = 'COMPLETE'
         summary = 'campaign %s %s: %d of %d host(s) done, %d server(s) moved' % (name, verdict, len(done), len(rows), moved)
-        if failed:
-            summary += '; failed (staying as they are): %s' % ', '.join(
-                '%s in %s' % (r['host'], r['failed'].get('phase')) for r in failed)
+        for left in ('disabled', 'as it was', 'enabled'):
+            rows_left = [r for r in failed if _left(r) == left]
+            if rows_left:
+                summary += '; %s: %s' % (_LEFT_SUMMARY[left], ', '.join(
+                    '%s in %s' % (r['host'], r['failed'].get('phase')) for r in rows_left))
         if pending:
             summary += '; not finished: %s' % ', '.join('%s (%s)' % (r['host'], r['phase']) for r in pending)
         if context.get('error'):

@@ -123,6 +123,27 @@ def test_report_verdicts():
     assert campaign.campaign_report({'hosts': {}}, plan)['verdict'] == 'INCOMPLETE'
 
 
+def test_the_summary_says_which_failed_hosts_stay_disabled_and_which_were_never_disabled():
+    plan = {'order': ['compute-2', 'compute-3'], 'steps': [{'index': 1, 'hosts': ['compute-2', 'compute-3']}],
+            'done_hosts': []}
+    state = {'campaign': 'c', 'hosts': {
+        'compute-2': {'phase': 'healthy', 'marker': 'novaops-evacuation ... run 1',
+                      'failed': {'phase': 'enabled', 'reason': 'its compute service could not be enabled'}},
+        'compute-3': {'phase': 'queued', 'marker': None,
+                      'failed': {'phase': 'disabled', 'reason': 'its compute service could not be disabled'}},
+        'compute-4': {'phase': 'enabled', 'failed': {'phase': 'done', 'reason': 'the post hook failed'}}}}
+    plan['order'].append('compute-4')
+    report = campaign.campaign_report(state, plan)
+    assert report['verdict'] == 'FAILED'
+    assert 'failed, left disabled: compute-2 in enabled' in report['summary']
+    assert 'failed after the campaign enabled them again: compute-4 in done' in report['summary']
+    assert 'left as it was' not in report['lines'][0] and 'enabled again' not in report['lines'][0]
+    assert report['lines'][2].endswith('It was enabled again before this failure.')
+    assert 'failed before the campaign disabled them, left as they were: compute-3 in disabled' in report['summary']
+    assert 'staying as they are' not in report['summary']
+    assert report['lines'][1].endswith('The campaign did not disable it: it is left as it was.')
+
+
 def test_plan_lines_name_steps_targets_and_errors():
     plan = {'counts': {'hosts': 2, 'steps': 1, 'moves': 2, 'moves_again': 1}, 'steps': [
         {'index': 1, 'hosts': ['compute-1', 'compute-2'], 'waves': [['a'], ['b']],

@@ -245,8 +245,8 @@ def test_a_cold_migration_frees_its_source_once_the_server_waits_on_the_destinat
     assert not failed and [r['failed'] for r in result['results']] == [False] * 3, result['msg']
     assert result['peak_in_flight'] == 1
     spans = [moving(cloud, name) for name in ('a1', 'a2', 'a3')]
-    for (_start1, arrived1), (start2, _arrived2) in zip(spans, spans[1:]):
-        assert start2 > arrived1
+    for earlier, later in ((0, 1), (1, 2)):
+        assert spans[later][0] > spans[earlier][1]
     by_name = dict((r['server_before']['name'], r) for r in result['results'])
     assert by_name['a2']['started'] < by_name['a1']['finished']
     assert by_name['a3']['started'] < by_name['a2']['finished']
