@@ -112,11 +112,27 @@ def _check():
         _error(str(exc))
         return EXIT_NOVA
     import importlib.metadata
-    print("nova %s, openstack-placement %s, api-paste %s, python %s" % (
-        nova.version, importlib.metadata.version("openstack-placement"), paste, sys.executable))
-    if nova.version != controlplane.PINNED_NOVA:
-        _warn("Nova %s is not the pinned %s" % (nova.version, controlplane.PINNED_NOVA))
+    print("nova %s, openstack-placement %s, api-paste %s, python %s, %s mode" % (
+        nova.version, importlib.metadata.version("openstack-placement"), paste, sys.executable, nova.mode))
     return EXIT_OK
+
+
+def _in_main_greenlet():
+    """Under eventlet (Nova before 34) a signal handler runs in whichever greenthread was current: raising there
+    would break a Nova request, not the start-up. Then start-up goes on, and the stop event ends the run after it."""
+    greenlet = sys.modules.get("greenlet")
+    if greenlet is None or "eventlet" not in sys.modules:
+        return True
+    return greenlet.getcurrent().parent is None
+
+
+def _wait(event, seconds):
+    """``event.wait(seconds)`` that lets greenthreads run: the event was made before Nova patched threading, and
+    waiting on it would block eventlet's hub (Nova before 34); ``time.sleep`` is patched by then."""
+    if "eventlet" not in sys.modules:
+        return event.wait(seconds)
+    time.sleep(seconds)
+    return event.is_set()
 
 
 class _Runner:
@@ -132,7 +148,7 @@ class _Runner:
     def _on_signal(self, signum, frame):   # signal handler signature
         self.signal_name = signal.Signals(signum).name
         self.stop.set()
-        if self.starting:
+        if self.starting and _in_main_greenlet():
             self.starting = False       # raise once; a second signal only sets the event
             raise _Stop()
 
@@ -222,7 +238,7 @@ class _Runner:
             ", ".join(h["name"] for h in topology["hosts"]), len(topology["servers"]),
             ", clouds.yaml %s" % args.write_clouds_yaml if args.write_clouds_yaml else ""),
             file=sys.stderr, flush=True)
-        while not self.stop.wait(0.5):
+        while not _wait(self.stop, 0.5):
             if not self.http.alive():
                 _error("the HTTP server thread died")
                 return EXIT_RUNTIME

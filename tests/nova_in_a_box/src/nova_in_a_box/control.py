@@ -12,7 +12,9 @@
 
 import itertools
 import json
+import sys
 import threading
+import traceback
 
 
 class _Error(Exception):
@@ -43,6 +45,9 @@ class ControlApp:
             status, result = exc.status, {"error": exc.message}
         except KeyError as exc:
             status, result = 404, {"error": "unknown host %s" % exc.args[0]}
+        except Exception as exc:   # a knob that broke: say why here and in the harness's log, not a bare 500
+            traceback.print_exc(file=sys.__stderr__)
+            status, result = 500, {"error": "%s: %s" % (type(exc).__name__, exc)}
         data = b"" if result is None else json.dumps(result, sort_keys=True).encode("utf-8")
         headers = [("Content-Length", str(len(data)))]
         if data:

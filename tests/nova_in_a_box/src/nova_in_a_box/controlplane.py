@@ -6,10 +6,13 @@ all services current, notifications discarded, this package's token filter in pl
 osapi_compute WSGI app; then the HTTP server starts and nova-conductor, nova-scheduler and one nova-compute per
 host start (``start_service``). Nothing is intercepted: Nova's report client reaches Placement over HTTP.
 
-Nova is imported inside functions only: ``OS_NOVA_DISABLE_EVENTLET_PATCHING`` and the threading backend must be
-in place before ``nova.tests`` is first imported (see ``load_nova``).
+Nova is imported inside functions only: the concurrency backend must be chosen before ``nova.tests`` is first
+imported (see ``load_nova``). Nova 34 runs its services in native threads; releases before it run them on eventlet
+greenthreads, which ``nova.monkey_patch`` installs when imported (or, from Nova 33, through ``patch('eventlet')``).
+Options a release does not have yet are left out (``_OPTIONAL_FLAGS``), so one harness serves every release.
 """
 
+import contextlib
 import datetime
 import importlib.metadata
 import logging
@@ -26,7 +29,7 @@ from nova_in_a_box import driver as box_driver
 from nova_in_a_box.identity import IdentityStore, KeystoneApp, PlacementAuthMiddleware, auth_filter_factory
 from nova_in_a_box.seed import Seeder
 
-PINNED_NOVA = "34.0.0"
+THREADING_FROM_NOVA = 34       # the first Nova whose services run in native threads with its own fixtures
 INTERNAL_USER = "nova-in-a-box"
 TICK_SECONDS = 1.0
 UPDATE_RESOURCES_SECONDS = 60.0
@@ -58,9 +61,18 @@ def find_api_paste():
                            "recreate the venv with `make nova-venv`" % ", ".join(candidates))
 
 
+def concurrency_mode(version):
+    """``threading`` for Nova 34 and later, ``eventlet`` before: Nova 33's fixtures do not work in threading mode
+    (one shared in-memory sqlite connection; a notification fixture that walks greenlets)."""
+    try:
+        major = int(version.split(".")[0])
+    except ValueError:
+        return "threading"
+    return "threading" if major >= THREADING_FROM_NOVA else "eventlet"
+
+
 def load_nova():
-    """Import Nova in native-threading mode and return the modules the harness uses."""
-    os.environ["OS_NOVA_DISABLE_EVENTLET_PATCHING"] = "1"
+    """Import Nova with the concurrency backend of its release and return the modules the harness uses."""
     # oslotest reads these in setUp: no SIGALRM timeout, no stdout/stderr capture, no log capture.
     for name in ("OS_TEST_TIMEOUT", "OS_STDOUT_CAPTURE", "OS_STDERR_CAPTURE", "OS_LOG_CAPTURE", "OS_DEBUG"):
         os.environ.pop(name, None)
@@ -69,14 +81,23 @@ def load_nova():
     except importlib.metadata.PackageNotFoundError as exc:
         raise NovaInstallError("Nova is not installed in %s; run `make nova-venv` and start nova-in-a-box with "
                                ".venv-nova/bin/nova-in-a-box" % sys.prefix) from exc
+    mode = concurrency_mode(version)
+    if mode == "threading":
+        os.environ["OS_NOVA_DISABLE_EVENTLET_PATCHING"] = "1"
+    else:
+        os.environ.pop("OS_NOVA_DISABLE_EVENTLET_PATCHING", None)
     try:
-        if "eventlet" in sys.modules:
+        if mode == "threading" and "eventlet" in sys.modules:
             raise NovaInstallError("eventlet was imported before Nova: native threading cannot be enforced")
-        from nova import monkey_patch
-        monkey_patch.patch(backend="threading")
+        from nova import monkey_patch  # before Nova 33 the import itself patches with eventlet
+        if hasattr(monkey_patch, "patch"):
+            monkey_patch.patch(mode)
 
         import fixtures
-        import futurist._thread as futurist_thread
+        try:
+            import futurist._thread as futurist_thread
+        except ImportError:                  # older futurist: no pooled-thread idle poll to tune
+            futurist_thread = None
         import nova.conf
         import nova.context
         import nova.db.main.api
@@ -87,13 +108,14 @@ def load_nova():
         from nova.servicegroup.drivers import db as servicegroup_db
         from nova.tests import fixtures as nova_fixtures
         from nova.tests.functional import fixtures as func_fixtures
+        from oslo_config import cfg
         from oslo_messaging import server as messaging_server
         from placement import deploy as placement_deploy
     except NovaInstallError:
         raise
     except Exception as exc:     # ImportError, but also a broken module raising anything at import time
         raise NovaInstallError("importing Nova %s failed: %s: %s" % (version, type(exc).__name__, exc)) from exc
-    return types.SimpleNamespace(version=version, fixtures=fixtures, futurist_thread=futurist_thread,
+    return types.SimpleNamespace(version=version, mode=mode, cfg=cfg, fixtures=fixtures, futurist_thread=futurist_thread,
                                  conf=nova.conf.CONF, context=nova.context,
                                  db=nova.db.main.api, objects=nova.objects, fake=nova.virt.fake,
                                  orc=os_resource_classes, test=test, servicegroup=servicegroup,
@@ -133,31 +155,40 @@ def _make_box_class(nova, plane):
         def runTest(self):
             pass
 
+        def optional_flags(self, group=None, **values):
+            """Set options that only some releases have; the others are left out."""
+            for name, value in values.items():
+                with contextlib.suppress(nova.cfg.NoSuchOptError, nova.cfg.NoSuchGroupError):
+                    self.flags(**{name: value, "group": group})
+
         def setUp(self):
             super().setUp()
             conf = nova.conf
-            self._untangle_cell_targeting()
+            if nova.mode == "threading":
+                self._untangle_cell_targeting()
             # nova.test shortens futurist's idle poll to 10 ms so that test teardown is quick; with a few hundred
             # pooled threads that is thousands of wake-ups a second (a quarter of a core while idle)
-            nova.futurist_thread.ThreadWorker.MAX_IDLE_FOR = FUTURIST_IDLE_POLL
+            if nova.futurist_thread is not None:
+                nova.futurist_thread.ThreadWorker.MAX_IDLE_FOR = FUTURIST_IDLE_POLL
             self.flags(transport_url=self.cell_mappings["cell1"].transport_url)
             self.flags(compute_driver=box_driver.DRIVER_NAME)
             self.flags(resize_confirm_window=plane.resize_confirm_window)
             self.flags(api_paste_config=plane.api_paste, group="wsgi")
-            self.flags(response_validation="warn", group="api")
+            self.optional_flags(response_validation="warn", group="api")     # Nova 2024.2 and later
             for name in ("instances", "cores", "ram"):
                 self.flags(**{name: -1, "group": "quota"})
             self.flags(initial_cpu_allocation_ratio=4.0, initial_ram_allocation_ratio=1.0,
                        initial_disk_allocation_ratio=1.0)
             self.flags(reserved_host_memory_mb=0, reserved_host_disk_mb=0)   # per host, from the topology
-            # native threading uses one limit for builds and snapshots: say so rather than log a warning
-            self.flags(max_concurrent_snapshots=conf.max_concurrent_builds)
+            if nova.mode == "threading":
+                # native threading uses one limit for builds and snapshots: say so rather than log a warning
+                self.flags(max_concurrent_snapshots=conf.max_concurrent_builds)
             # Every service shares this process's thread pools, which production gives each process; the pools
             # (futurist) start a thread per submission until full and never shrink, so their sizes are the
             # harness's thread count once warm: RPC servers get 16 threads each instead of oslo.messaging's 64.
             services = 2 + len(plane.topology["hosts"])
-            self.flags(default_thread_pool_size=min(64, 10 * services),
-                       cell_worker_thread_pool_size=min(32, 5 * services))
+            self.optional_flags(default_thread_pool_size=min(64, 10 * services),
+                                cell_worker_thread_pool_size=min(32, 5 * services))
             pool_opts = getattr(nova.messaging_server, "_pool_opts", None)
             if pool_opts:
                 conf.register_opts(pool_opts)
@@ -183,7 +214,8 @@ def _make_box_class(nova, plane):
             """Targeted contexts carry their cell's connection; untargeted code uses cell1, like a nova.conf whose
             [database] points at cell1. The CellDatabases test fixture instead switches one global "last targeted
             cell" under a writer-preferring lock, which deadlocks against its per-database write lock once several
-            threads work at once (an API call stuck for 60 s). Its databases and RPC wrappers stay as they are."""
+            threads work at once (an API call stuck for 60 s). Its databases and RPC wrappers stay as they are.
+            Greenthreads (eventlet mode) only switch where they wait, so there the fixture stays as Nova made it."""
             cells = getattr(nova.context.target_cell, "__self__", None)
             if cells is None or not hasattr(cells, "_real_target_cell"):
                 return                 # a Nova whose fixture changed: keep it as it is
@@ -230,6 +262,7 @@ class ControlPlane:
     def start(self):
         started = time.monotonic()
         self.nova = nova = load_nova()
+        self._renew_primitives()
         self.api_paste = find_api_paste()
         self.phases["import"] = time.monotonic() - started
         box_driver.install(nova.fake, nova.orc)
@@ -260,7 +293,7 @@ class ControlPlane:
         dispatcher.mount("/control", control)
         dispatcher.mount("/mock", control)
         dispatcher.default = box.api_fixture.app()
-        self.http.start()
+        self.http.start(green=nova.mode == "eventlet")
         controller = self.topology["controllers"][0]
         # first-start notices ("No compute node record ...") are expected here and only noise
         quiet = [logging.getLogger(name) for name in ("nova.compute.manager", "nova.compute.resource_tracker")]
@@ -286,6 +319,16 @@ class ControlPlane:
         self._ticker.start()
         self.started_at = time.monotonic()
         return self.started_at - started
+
+    def _renew_primitives(self):
+        """Locks and events made before Nova chose its concurrency backend are OS-level ones: under eventlet, waiting
+        on one blocks every greenthread (a 1 s tick wait stalled all of Nova), and a greenthread that yields while
+        holding one lets the next greenthread of the same OS thread in. Make them again, now that threading is
+        whatever Nova's release patched it to be."""
+        self._knob_lock = threading.RLock()
+        self._stop = threading.Event()
+        self.identity.renew_lock()
+        self.settings.stopping = threading.Event()
 
     def _configure_logging(self):
         """Nova's StandardLogging keeps every record in memory: log warnings and errors to stderr instead."""
@@ -368,7 +411,8 @@ class ControlPlane:
                 "resize_confirm_window": self.resize_confirm_window,
                 "service_down_time": self.nova.conf.service_down_time,
                 "report_interval": self.nova.conf.report_interval,
-                "nova_version": self.nova.version}
+                "nova_version": self.nova.version,
+                "concurrency": self.nova.mode}
 
     def run_periodics(self, tasks=("_poll_unconfirmed_resizes", "update_available_resource")):
         """Run compute periodic tasks on every host whose nova-compute is up (its own periodic loop is off)."""
@@ -409,7 +453,8 @@ class ControlPlane:
         self.http.stop()
         if self.box is None:
             return True
-        self.nova.futurist_thread.ThreadWorker.MAX_IDLE_FOR = 0.01   # pooled threads notice shutdown at once
+        if self.nova.futurist_thread is not None:
+            self.nova.futurist_thread.ThreadWorker.MAX_IDLE_FOR = 0.01   # pooled threads notice shutdown at once
         done = threading.Event()
         errors = []
 

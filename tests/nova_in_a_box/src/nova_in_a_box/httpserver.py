@@ -2,7 +2,8 @@
 
 ``/v3`` Keystone stand-in, ``/placement`` Placement, ``/control`` and ``/mock`` the harness's control API,
 everything else Nova's osapi_compute (``/``, ``/v2``, ``/v2.1``). Standard library only (wsgiref), one thread per
-connection, HTTP/1.0 (each response closes its connection).
+connection, HTTP/1.0 (each response closes its connection). A Nova that runs on eventlet (before Nova 34) is served
+by ``eventlet.wsgi`` from a greenthread instead, on the same bound socket: a wsgiref loop would block eventlet's hub.
 """
 
 import ipaddress
@@ -50,6 +51,18 @@ class _Server(socketserver.ThreadingMixIn, simple_server.WSGIServer):
         traceback.print_exc(file=sys.__stderr__)
 
 
+class _Discard:
+    """eventlet.wsgi's access log: nothing is kept (as with the wsgiref handler)."""
+
+    def write(self, data):
+        pass
+
+    def info(self, *args, **kwargs):
+        pass
+
+    debug = error = warning = info
+
+
 class Dispatcher:
     """Routes by path prefix; answers 503 for an area that is not mounted yet (during start-up)."""
 
@@ -85,18 +98,35 @@ class HTTPServer:
         self._server = _Server((host, port), _QuietHandler)
         self._server.set_app(self.dispatcher)
         self._thread = None
+        self._green = None
         bound_host, bound_port = self._server.server_address[:2]
         self.url = "http://%s:%d" % (bound_host, bound_port)
 
-    def start(self):
+    def start(self, green=False):
+        if green:
+            self._start_green()
+            return
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="niab-http", daemon=True)
         self._thread.start()
 
+    def _start_green(self):
+        import eventlet
+        import eventlet.wsgi
+
+        listener = eventlet.greenio.GreenSocket(self._server.socket)
+        self._green = eventlet.spawn(eventlet.wsgi.server, listener, self.dispatcher, log=_Discard(), log_output=False,
+                                     debug=False, keepalive=False, socket_timeout=120)
+
     def alive(self):
+        if self._green is not None:
+            return not self._green.dead
         return self._thread is not None and self._thread.is_alive()
 
     def stop(self):
+        if self._green is not None:
+            self._green.kill()
+            self._green = None
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join(timeout=5)

@@ -81,7 +81,12 @@ class IdentityStore:
         self._tokens = {}
         self._lock = threading.Lock()
 
+    def renew_lock(self):
+        """A lock of the concurrency backend Nova's release chose (see ControlPlane._renew_primitives)."""
+        self._lock = threading.Lock()
+
     # lookups ----------------------------------------------------------------------------------------------------
+
     def user(self, ref):
         return self.users.get(ref) or next((u for u in self.users.values() if u.id == ref), None)
 

@@ -30,9 +30,14 @@ class HarnessError(RuntimeError):
         self.log = log
 
 
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PYTHON_ENV = "NOVA_IN_A_BOX_PYTHON"     # the Python of another Nova release's venv (.ci/nova_release_venv.py)
+
+
 def find_python(repo_root):
-    """``<repo>/.venv-nova/bin/python`` if ``make nova-venv`` made it, else None."""
-    path = os.path.join(repo_root, ".venv-nova", "bin", "python")
+    """``$NOVA_IN_A_BOX_PYTHON`` when set (another release), else ``<repo>/.venv-nova/bin/python`` if
+    ``make nova-venv`` made it, else None."""
+    path = os.environ.get(PYTHON_ENV) or os.path.join(repo_root, ".venv-nova", "bin", "python")
     return path if os.access(path, os.X_OK) else None
 
 
@@ -113,9 +118,11 @@ def start(python, args=(), timeout=300.0, workdir=None):
     stderr_path = os.path.join(workdir, "nova-in-a-box.log")
     command = [python, "-m", "nova_in_a_box", "serve", "--port", "0", "--write-clouds-yaml", clouds_yaml,
                "--exit-with-parent", *args]
+    # A release venv holds Nova only: the harness runs from this checkout.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")])))
     with open(stderr_path, "wb") as stderr:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL,
-                                   text=True)
+                                   text=True, env=env)
     lines = []
     reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
     reader.start()

@@ -174,7 +174,7 @@ class Seeder:
         deadline = time.monotonic() + timeout
         pending = dict(targets)
         while pending:
-            body = self.api.call("GET", "/servers/detail?all_tenants=1", microversion="2.96")
+            body = self.api.call("GET", "/servers/detail?all_tenants=1")   # 2.1: every release has it
             by_id = {s["id"]: s for s in body["servers"]}
             for server_id, status in list(pending.items()):
                 server = by_id.get(server_id)
