@@ -22,7 +22,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_FORCE_COLOR := 0
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help venv nova-venv rehearse demo test lint ruff ansible-lint sanity pytest nova-harness molecule matrix build smoke ee docs bench clean conformance molecule-nova
+.PHONY: help venv nova-venv rehearse demo test lint ruff ansible-lint sanity pytest nova-harness molecule matrix build smoke ee docs bench clean conformance molecule-nova nova-releases
 
 help:
 	@echo "make demo    run a host evacuation against the bundled mock compute cloud"
@@ -32,6 +32,7 @@ help:
 	@echo "make conformance  send the same API requests to the mock and to a real Nova, compare them"
 	@echo "make molecule-nova  run the molecule scenarios that do not need mock-only knobs against a real Nova"
 	@echo "make rehearse   serve real Nova on 127.0.0.1:8774 [TOPOLOGY=file] to rehearse a playbook against it"
+	@echo "make nova-releases  run the collection on every tested Nova release (2023.1 to 2026.2), check the support table"
 
 venv: $(STAMP)
 
@@ -118,6 +119,12 @@ molecule: $(STAMP)
 # The same scenarios against nova-in-a-box; a scenario that needs a mock-only knob says so and is left out.
 molecule-nova: $(STAMP) $(NOVA_STAMP)
 	NOVAOPS_BACKEND=nova .ci/molecule-all
+
+# Every tested Nova release (tests/nova_in_a_box/releases/releases.yaml), each in its own venv (cached under
+# ~/.cache/novaops-migration/nova-releases), then the support table in README.md and docs/nova-releases.md checked
+# against the results; see docs/nova-releases.md.
+nova-releases: $(STAMP) $(NOVA_STAMP)
+	.ci/nova-release-matrix
 
 # Every supported ansible-core minor version, each in its own venv under .cache/matrix (installs cached).
 matrix: $(STAMP)

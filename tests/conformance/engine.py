@@ -27,13 +27,20 @@ class Entry:
         return "%s @ %s (%s)" % (",".join(self.probes), ",".join(self.paths), self.reason)
 
 
-def load_allowlist(path=ALLOWLIST):
+def load_allowlist(path=ALLOWLIST, release=None):
+    """The entries that apply: those without ``releases``, and those whose ``releases`` (Nova series) name the
+    release under test (``release``, default NOVA_RELEASE; unset means the newest, in .venv-nova)."""
+    release = release if release is not None else os.environ.get("NOVA_RELEASE")
     with open(path, encoding="utf-8") as handle:
         raw = yaml.safe_load(handle) or []
     entries = []
     for index, item in enumerate(raw):
-        if set(item) != {"probes", "paths", "reason"} or not str(item["reason"]).strip():
-            raise ValueError("allowlist entry %d needs exactly probes, paths and a reason: %r" % (index, item))
+        if not {"probes", "paths", "reason"} <= set(item) <= {"probes", "paths", "reason", "releases"} \
+                or not str(item["reason"]).strip():
+            raise ValueError("allowlist entry %d needs exactly probes, paths and a reason (and may name releases): %r"
+                             % (index, item))
+        if "releases" in item and release not in [str(r) for r in item["releases"]]:
+            continue
         entries.append(Entry(index, list(item["probes"]), list(item["paths"]), str(item["reason"])))
     return entries
 

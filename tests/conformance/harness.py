@@ -29,8 +29,9 @@ NOVA_SRC = os.path.join(REPO_ROOT, "tests", "nova_in_a_box", "src")
 MIGRATION_SECONDS = 0.6
 # nova-in-a-box adds Nova's own work (scheduling, RPC, database) on top of its knob.
 NOVA_MIGRATION_SECONDS = 0.3
-# The highest compute microversion of the Nova in nova-in-a-box (34.0.0); the mock serves the same range.
-MAX_MICROVERSION = "2.104"
+# The highest compute microversion of the Nova in nova-in-a-box (34.0.0, or the release the release matrix runs,
+# NOVA_RELEASE_MAX_MICROVERSION); the mock serves the same range.
+MAX_MICROVERSION = os.environ.get("NOVA_RELEASE_MAX_MICROVERSION") or "2.104"
 # A well-formed id that names nothing on either backend.
 UNKNOWN_UUID = "9bd4d6f5-8d4a-4f3f-9f6b-3b2d86e0a1c1"
 
@@ -39,6 +40,12 @@ def version(text):
     """'2.59' -> (2, 59), for comparing microversions."""
     major, minor = text.split(".")
     return int(major), int(minor)
+
+
+def capped(text):
+    """``text``, or the release's maximum when that is lower: reading a server at the newest view the release has
+    (2.96 shows the pinned availability zone, which 2023.1's 2.95 cannot)."""
+    return text if version(text) <= version(MAX_MICROVERSION) else MAX_MICROVERSION
 
 
 @dataclasses.dataclass

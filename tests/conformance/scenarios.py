@@ -11,7 +11,9 @@ went through are kept in the summary as ``mock_only`` but not held against it: p
 
 import time
 
-SERVER_MV = "2.96"
+from conformance.harness import capped
+
+SERVER_MV = capped("2.96")
 MIGRATIONS_MV = "2.80"
 
 

@@ -1,8 +1,9 @@
 """Cold migration: to a named host then confirmed (cold-1, ACTIVE), and scheduled then reverted (cold-2, SHUTOFF)."""
 
+from conformance.harness import capped
 from conformance.scenarios import settled, watch
 
-SERVER_MV = "2.96"
+SERVER_MV = capped("2.96")
 
 
 def _action(server, body, mv, cloud="mock-admin"):

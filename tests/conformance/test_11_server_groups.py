@@ -6,10 +6,10 @@ import urllib.request
 
 import pytest
 
-from conformance.harness import UNKNOWN_UUID
+from conformance.harness import UNKNOWN_UUID, capped
 from conformance.scenarios import settled, watch
 
-SERVER_MV = "2.96"
+SERVER_MV = capped("2.96")
 FINAL = ("finished", "completed", "error", "failed", "done", "confirmed")
 
 
