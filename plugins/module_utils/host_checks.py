@@ -11,6 +11,7 @@ import difflib
 
 from ansible_collections.novaops.migration.plugins.module_utils import nova
 from ansible_collections.novaops.migration.plugins.module_utils.errors import ValidationError
+from ansible_collections.novaops.migration.plugins.module_utils.microversion import V_PINNED_AZ
 
 
 def compute_services(services, binary=nova.COMPUTE_BINARY):
@@ -44,6 +45,20 @@ def target_problems(service, server=None):
         problems.append('it is in availability zone %r but the server is pinned to %r'
                         % (service.get('zone'), pinned))
     return problems
+
+
+def unchecked_pinned_zone(host, services, server, max_version):
+    """Below microversion 2.96 Nova does not show whether a server is pinned to its availability zone, so
+    ``target_problems`` cannot check it: for a move into another zone, the note that says so (else None)."""
+    if tuple(max_version) >= V_PINNED_AZ:
+        return None
+    service = find_service(services, host) or {}
+    zone, current = service.get('zone'), getattr(server, 'availability_zone', None)
+    if not zone or not current or zone == current:
+        return None
+    return ("Target host %s is in availability zone %r, the server in %r. Whether the server is pinned to its zone "
+            "shows only from compute API microversion 2.96 (this cloud's maximum is %d.%d), so the module could not "
+            "check it; Nova's scheduler still applies the zone." % (host, zone, current, max_version[0], max_version[1]))
 
 
 def similar_host_names(name, hosts, limit=3):

@@ -546,6 +546,9 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         warnings = []
         if host:
             warnings = host_checks.check_target(host, services, server, force=p['force'])
+            unchecked = host_checks.unchecked_pinned_zone(host, services, server, self.versions.max)
+            if unchecked:
+                self.warnings.append(unchecked)
             if fallback_of is None:
                 # A cold fallback goes to the host the live attempt was checked against: the group allowed it.
                 self._check_group(host)

@@ -18,6 +18,9 @@ description:
   - Validates the request before any write. It checks option combinations, the target host (it must exist as a
     C(nova-compute) service, match exactly, be enabled, up, not forced down, and lie in the server's
     pinned availability zone unless O(force=true)), the server state, and the cloud's microversion.
+  - Nova shows a server's pinned availability zone from compute API microversion 2.96 (Nova 2024.1). On an older
+    cloud a move into another zone than the server's gets a warning that the pinning could not be checked, and Nova's
+    scheduler decides.
   - A named O(host) must also suit the server's group (C(os-server-groups)). A host that already holds another member
     of its C(anti-affinity) group, or that is not the host of its C(affinity) group, is refused before any write
     unless O(force=true), as Nova's scheduler would only answer C(No valid host). A group that cannot be read is a

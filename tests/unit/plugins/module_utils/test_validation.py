@@ -149,6 +149,17 @@ def test_pinned_az_outside_refused_unless_forced():
     assert host_checks.check_target('az2-1', SERVICES, server()) == []
 
 
+def test_a_cloud_below_2_96_says_the_pinned_zone_of_a_move_across_zones_was_not_checked():
+    # Below 2.96 Nova does not show the pinned zone: a move into another zone gets a note, not a guess.
+    in_nova = server(availability_zone='nova')
+    note = host_checks.unchecked_pinned_zone('az2-1', SERVICES, in_nova, (2, 95))
+    assert "availability zone 'az2'" in note and "in 'nova'" in note
+    assert 'microversion 2.96' in note and '2.95' in note and "Nova's scheduler" in note
+    # A move within the zone cannot break a pinning, and from 2.96 the check itself runs.
+    assert host_checks.unchecked_pinned_zone('compute-2', SERVICES, in_nova, (2, 95)) is None
+    assert host_checks.unchecked_pinned_zone('az2-1', SERVICES, in_nova, (2, 96)) is None
+
+
 # ----- server state -------------------------------------------------------------
 
 NOVA_STATUSES = ('ACTIVE', 'SHUTOFF', 'PAUSED', 'SUSPENDED', 'RESCUE', 'VERIFY_RESIZE', 'RESIZE', 'MIGRATING',

@@ -92,6 +92,23 @@ def test_cloud_too_old_for_cold_host(run, fake):
     assert writes(fake) == []
 
 
+def test_below_2_96_a_move_into_another_zone_warns_that_the_pinning_was_not_checked(run, fake, monkeypatch):
+    # Nova 2023.1 (2.95) does not show the pinned zone: the move goes ahead, Nova's scheduler applies the pinning.
+    from ansible.module_utils import basic
+    seen = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, warning: seen.append(warning))
+    fake.versions = fake.versions._replace(max=(2, 95))
+    fake.add_service('az2-1', zone='az2')
+    fake.add_server(SID, 'web')
+    result, failed = run(server_migrate, {'server': 'web', 'host': 'az2-1'}, fake)
+    assert not failed, result['msg']
+    assert result['server']['host'] == 'az2-1' and result['server']['pinned_availability_zone'] is None
+    assert len(seen) == 1 and 'microversion 2.96' in seen[0] and "this cloud's maximum is 2.95" in seen[0]
+    seen[:] = []
+    result, failed = run(server_migrate, {'server': 'web', 'host': 'compute-2'}, fake)
+    assert not failed and seen == []
+
+
 def test_check_mode_predicts_without_writing(run, fake):
     fake.add_server(SID, 'web')
     result, failed = run(server_migrate, {'server': 'web', 'host': 'compute-2'}, fake, check_mode=True)
