@@ -1,7 +1,8 @@
 """Release the fault holding a migration once the evacuation has started migrating (its first action request).
 
 Then the run's plan has certainly seen the held migration in progress, however slow the machine is; a fixed delay
-raced with the plan on a busy CI machine.   release_when_migrating.py MOCK_URL FAULT_ID [DEADLINE_SECONDS]
+raced with the plan on a busy CI machine, and so did a 50 s deadline once the machine ran the real-Nova release matrix
+beside it (the converge passes 300 s).   release_when_migrating.py MOCK_URL FAULT_ID [DEADLINE_SECONDS]
 """
 
 import json
