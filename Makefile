@@ -31,7 +31,7 @@ help:
 	@echo "make nova-venv  create .venv-nova with Nova 34 and nova-in-a-box (a real Nova control plane)"
 	@echo "make conformance  send the same API requests to the mock and to a real Nova, compare them"
 	@echo "make molecule-nova  run the molecule scenarios that do not need mock-only knobs against a real Nova"
-	@echo "make rehearse   serve real Nova on 127.0.0.1:8774 [TOPOLOGY=file] to rehearse a playbook against it"
+	@echo "make rehearse   serve real Nova on 127.0.0.1:8774 [TOPOLOGY=file] [RELEASE=2023.1] to rehearse a playbook against it"
 	@echo "make nova-releases  run the collection on every tested Nova release (2023.1 to 2026.2), check the support table"
 
 venv: $(STAMP)
@@ -60,7 +60,8 @@ $(NOVA_STAMP): tests/nova_in_a_box/requirements.txt tests/nova_in_a_box/pyprojec
 	$(NOVA_VENV)/bin/nova-in-a-box check
 	touch $@
 
-# Rehearse a maintenance playbook against real Nova: serves until Ctrl-C; see docs/rehearsal.md.
+# Rehearse a maintenance playbook against real Nova: serves until Ctrl-C; see docs/rehearsal.md. RELEASE=2023.1 (any
+# series of tests/nova_in_a_box/releases/releases.yaml) serves that Nova release instead of the newest.
 REHEARSAL_PORT ?= 8774
 REHEARSAL_CLOUDS ?= .cache/rehearsal/clouds.yaml
 rehearse: $(STAMP) $(NOVA_STAMP)
@@ -68,8 +69,10 @@ rehearse: $(STAMP) $(NOVA_STAMP)
 	@echo "real Nova on http://127.0.0.1:$(REHEARSAL_PORT) once ready; in another terminal:"
 	@echo "  export OS_CLIENT_CONFIG_FILE=$(abspath $(REHEARSAL_CLOUDS)) ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS)"
 	@echo "  .venv/bin/ansible-playbook <your playbook> -e cloud=mock-admin ..."
-	$(NOVA_VENV)/bin/nova-in-a-box serve --port $(REHEARSAL_PORT) --write-clouds-yaml $(REHEARSAL_CLOUDS) \
-	  $(if $(TOPOLOGY),--topology $(TOPOLOGY)) $(if $(MIGRATION_SECONDS),--migration-seconds $(MIGRATION_SECONDS))
+	python=$(if $(RELEASE),$$($(BIN)/python .ci/nova_release_venv.py $(RELEASE)) || exit 1,$(NOVA_VENV)/bin/python); \
+	PYTHONPATH=tests/nova_in_a_box/src "$$python" -m nova_in_a_box serve --port $(REHEARSAL_PORT) \
+	  --write-clouds-yaml $(REHEARSAL_CLOUDS) $(if $(TOPOLOGY),--topology $(TOPOLOGY)) \
+	  $(if $(MIGRATION_SECONDS),--migration-seconds $(MIGRATION_SECONDS))
 
 # The mock against a real Nova (nova-in-a-box): the same requests to both, differences not in
 # tests/conformance/allowlist.yaml fail, and so does an allowlist entry nothing needs any more; the figure lands

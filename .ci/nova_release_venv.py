@@ -5,6 +5,7 @@ named after a hash of what it is built from, and counts as built once its stamp 
 
     .venv/bin/python .ci/nova_release_venv.py 2023.1   -> ~/.cache/novaops-migration/nova-releases/2023.1-<hash>/bin/python
     .venv/bin/python .ci/nova_release_venv.py --list   -> the series, one per line
+    .venv/bin/python .ci/nova_release_venv.py --max-microversion 2023.1   -> 2.95, what its compute API must report
 
 A failed install exits 1 with pip's own error (its noise about unreachable extra indexes left out), and leaves no
 stamp, so the next run starts over; an install that takes longer than PIP_TIMEOUT seconds (default 1200) is stopped.
@@ -52,7 +53,8 @@ def requirements(release):
 
 def venv_dir(release, python):
     with open(os.path.join(RELEASES_DIR, release["constraints"]), "rb") as handle:
-        constraints = handle.read()
+        # the pins only: a reworded comment must not rebuild 400 MB
+        constraints = b"\n".join(sorted(line.strip() for line in handle if line.strip() and not line.startswith(b"#")))
     version = subprocess.run([python, "-c", "import sys; print(sys.version)"], capture_output=True, text=True,
                              check=True).stdout
     inputs = [constraints, version.encode(), " ".join(requirements(release)).encode(), BUILDER_VERSION.encode()]
@@ -86,8 +88,14 @@ def main(argv):
     if argv[1:] == ["--list"]:
         print("\n".join(r["series"] for r in releases()))
         return 0
+    if len(argv) == 3 and argv[1] == "--max-microversion":
+        argv = [argv[0], argv[2]]
+        wanted = [r for r in releases() if r["series"] == argv[1]]
+        if wanted:
+            print(wanted[0]["max_microversion"])
+            return 0
     if len(argv) != 2:
-        print("usage: %s SERIES | --list" % argv[0], file=sys.stderr)
+        print("usage: %s SERIES | --list | --max-microversion SERIES" % argv[0], file=sys.stderr)
         return 2
     wanted = [r for r in releases() if r["series"] == argv[1]]
     if not wanted:

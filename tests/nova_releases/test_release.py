@@ -46,20 +46,22 @@ def test_module_contract(nova_box, release, observed, tmp_path):
 
 
 def test_evacuation_with_rerun(nova_box, observed, tmp_path_factory):
-    """evacuate_host empties compute-1 (live and cold moves); the rerun finds it empty and moves nothing."""
+    """evacuate_host with migration_strategy=auto empties compute-1: its running servers move live, the stopped one
+    cold; the rerun finds it empty and moves nothing."""
     workdir = tmp_path_factory.mktemp("evacuation")
-    run = run_collection_playbook(workdir, "evacuate_host", ["-e", "host=compute-1", "-e", "cloud=mock-admin"],
-                                  clouds_yaml=nova_box.clouds_yaml, timeout=600)
+    args = ["-e", "host=compute-1", "-e", "cloud=mock-admin", "-e", "migration_strategy=auto"]
+    run = run_collection_playbook(workdir, "evacuate_host", args, clouds_yaml=nova_box.clouds_yaml, timeout=600)
     assert run.returncode == 0, run.output[-4000:]
     report = json.loads((workdir / "novaops-evacuation-compute-1.json").read_text())
     assert report["result"] == "complete", report["summary"]
     observed["summary"] = report["summary"][0]
-    again = run_collection_playbook(workdir, "evacuate_host", ["-e", "host=compute-1", "-e", "cloud=mock-admin"],
-                                    clouds_yaml=nova_box.clouds_yaml, timeout=600)
+    modes = dict((s["name"], s.get("mode")) for s in report["servers"])
+    assert modes == {"web-1": "live", "db-1": "live", "web-2": "cold"}, modes
+    again = run_collection_playbook(workdir, "evacuate_host", args, clouds_yaml=nova_box.clouds_yaml, timeout=600)
     assert again.returncode == 0, again.output[-4000:]
     report = json.loads((workdir / "novaops-evacuation-compute-1.json").read_text())
     assert report["result"] == "complete", report["summary"]
-    assert not [s for s in report.get("servers", []) if s.get("changed")], report["summary"]
+    assert report["counts"]["moved"] == 0 and report["counts"]["moved_earlier"] == 3, report["summary"]
     conn = connect(nova_box)
     assert [s.name for s in conn.compute.servers(all_projects=True, compute_host="compute-1")] == []
     service = next(conn.compute.services(binary="nova-compute", host="compute-1"))
