@@ -107,12 +107,20 @@ def _is_controller(argv):
 
 
 def controller_pid(pid=None, ppid_of=read_ppid, cmdline_of=read_cmdline):
-    """Pid of the nearest ansible-playbook above ``pid`` (this process by default), or None."""
+    """Pid of the ansible-playbook run above ``pid`` (this process by default), or None.
+
+    The nearest ansible-playbook above a module is the worker forked for its task: same command line, but it ends
+    with the task.  The run is the top of that unbroken chain of ansible-playbook processes.  A chain broken by
+    anything else (a shell, a module) is another run, which is how a playbook started from a task stays apart.
+    """
     pid = pid if pid is not None else os.getpid()
+    found = None
     for _child, parent in ancestry(pid, ppid_of, depth=SEARCH_DEPTH):
         if _is_controller(cmdline_of(parent)):
-            return parent
-    return None
+            found = parent
+        elif found is not None:
+            break
+    return found
 
 
 def ansible_playbook_alive(pid, cmdline_of=read_cmdline):

@@ -313,6 +313,30 @@ def test_check_mode_predicts_that_released_nova_refuses_force_on_cold_migrations
     assert service(mock, "compute-1")["status"] == "enabled" and host_of(mock, "web-1") == "compute-1"
 
 
+def test_a_second_run_on_the_same_controller_is_refused_while_the_first_is_migrating(tmp_path, mock):
+    # The marker names the first run's ansible-playbook process; the worker Ansible forks for each task has the same
+    # command line but ends with its task, so naming it made the first run look interrupted once its plan was done.
+    mock.config(migration_seconds=2.0)
+    path = tmp_path / "evacuation.json"
+    first = {}
+
+    def evacuate():
+        first["result"] = run(tmp_path / "first", mock, "evacuate_host", "-e", "host=compute-1", "-e", "report=%s" % path)
+
+    helper = threading.Thread(target=evacuate, daemon=True)
+    helper.start()
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(m["source_compute"] == "compute-1" for m in
+                                             nova(mock, "GET", "/os-migrations")["migrations"]):
+        time.sleep(0.2)
+    second = run(tmp_path / "second", mock, "evacuate_host", "-e", "host=compute-1")
+    helper.join(timeout=300)
+    assert second.returncode != 0 and "Another evacuation of compute-1 is running" in second.output, second.output[-3000:]
+    assert first["result"].returncode == 0, first["result"].output[-3000:]
+    evacuation = report(path)
+    assert evacuation["result"] == "complete" and evacuation["counts"]["moved"] == 3
+
+
 def test_two_runs_started_together_never_both_move_servers(tmp_path, mock):
     import concurrent.futures  # pylint: disable=import-outside-toplevel
     mock.config(migration_seconds=1.0)

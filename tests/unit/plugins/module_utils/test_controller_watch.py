@@ -74,6 +74,24 @@ def test_controller_pid_is_the_nearest_ansible_playbook_above():
     assert controller_pid(50, ppid_of=tree(parents), cmdline_of=cmdlines(lines)) == 20
 
 
+def test_controller_pid_is_the_run_itself_not_the_worker_forked_for_the_task():
+    # ansible-playbook forks a worker per task with the same command line; the worker ends with the task, the run
+    # (its parent) lives on, and only the run's pid tells a second run that this one is still alive.
+    playbook = ['/venv/bin/python', '/venv/bin/ansible-playbook', 'site.yml']
+    parents = {50: 40, 40: 30, 30: 20, 20: 10, 10: 5, 5: 3}
+    lines = {40: ['/bin/sh', '-c', 'python'], 30: ['/bin/sh'], 20: playbook, 10: playbook, 5: ['bash']}
+    assert controller_pid(50, ppid_of=tree(parents), cmdline_of=cmdlines(lines)) == 10
+
+
+def test_controller_pid_of_a_playbook_started_by_a_module_is_the_inner_run():
+    outer = ['/venv/bin/python', '/venv/bin/ansible-playbook', 'outer.yml']
+    inner = ['/venv/bin/python', '/venv/bin/ansible-playbook', 'inner.yml']
+    parents = {50: 40, 40: 21, 21: 20, 20: 11, 11: 10, 10: 5}
+    lines = {40: ['/bin/sh'], 21: inner, 20: inner, 11: ['/bin/sh', '-c', 'ansible-playbook inner.yml'],
+             10: outer, 5: outer}
+    assert controller_pid(50, ppid_of=tree(parents), cmdline_of=cmdlines(lines)) == 20
+
+
 def test_controller_pid_is_none_outside_ansible_playbook():
     parents = {50: 40, 40: 1}
     assert controller_pid(50, ppid_of=tree(parents), cmdline_of=cmdlines({40: ['bash']})) is None
