@@ -14,17 +14,9 @@ from nova_releases.conftest import HERE
 SHARED = {}          # the evacuation's work dir (its report), for the restore after it
 
 
-def connect(box):
-    import openstack
-    from openstack import config as occ
-
-    region = occ.OpenStackConfig(config_files=[box.clouds_yaml], vendor_files=[]).get_one(cloud="mock-admin")
-    return openstack.connection.Connection(config=region)
-
-
 def test_the_compute_api_reports_the_release_maximum(nova_box, release, observed):
     """The compute API's highest microversion is the release's."""
-    data = connect(nova_box).compute.get_endpoint_data()
+    data = nova_box.connect().compute.get_endpoint_data()
     observed["max_microversion"] = data.max_microversion and "%d.%d" % tuple(data.max_microversion)
     assert observed["max_microversion"] == release["max_microversion"]
 
@@ -62,7 +54,7 @@ def test_evacuation_with_rerun(nova_box, observed, tmp_path_factory):
     report = json.loads((workdir / "novaops-evacuation-compute-1.json").read_text())
     assert report["result"] == "complete", report["summary"]
     assert report["counts"]["moved"] == 0 and report["counts"]["moved_earlier"] == 3, report["summary"]
-    conn = connect(nova_box)
+    conn = nova_box.connect()
     assert [s.name for s in conn.compute.servers(all_projects=True, compute_host="compute-1")] == []
     service = next(conn.compute.services(binary="nova-compute", host="compute-1"))
     assert service.status == "disabled"
@@ -78,7 +70,7 @@ def test_restore_with_migrate_back(nova_box, observed):
     assert run.returncode == 0, run.output[-4000:]
     report = json.loads((workdir / "novaops-restore-compute-1.json").read_text())
     observed["summary"] = report["summary"][0] if isinstance(report["summary"], list) else report["summary"]
-    conn = connect(nova_box)
+    conn = nova_box.connect()
     home = sorted(s.name for s in conn.compute.servers(all_projects=True, compute_host="compute-1"))
     assert home == ["db-1", "web-1", "web-2"], report["summary"]
     service = next(conn.compute.services(binary="nova-compute", host="compute-1"))

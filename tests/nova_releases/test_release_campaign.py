@@ -13,7 +13,6 @@ from pathlib import Path
 from playbook_runner import run_collection_playbook
 
 from nova_releases.conftest import HERE
-from nova_releases.test_release import connect
 
 
 def test_campaign_with_a_reboot_hook(nova_box, observed, tmp_path):
@@ -31,7 +30,7 @@ def test_campaign_with_a_reboot_hook(nova_box, observed, tmp_path):
     observed["summary"] = report["summary"]
     assert report["verdict"] == "COMPLETE", report["summary"]
     assert [row["phase"] for row in report["hosts"]] == ["done", "done"]
-    conn = connect(nova_box)
+    conn = nova_box.connect()
     hosts = dict((s.name, s.compute_host) for s in conn.compute.servers(all_projects=True))
     assert not [name for name, host in hosts.items() if host in ("compute-2", "compute-3")], hosts
     assert hosts["spread-a"] != hosts["spread-b"], hosts

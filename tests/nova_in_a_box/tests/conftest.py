@@ -32,19 +32,11 @@ def nova_box(nova_python):
     box.stop()
 
 
-def connect(box, cloud="mock-admin"):
-    import openstack
-    from openstack import config as occ
-
-    region = occ.OpenStackConfig(config_files=[box.clouds_yaml], vendor_files=[]).get_one(cloud=cloud)
-    return openstack.connection.Connection(config=region)
-
-
 @pytest.fixture(scope="session")
 def admin(nova_box):
-    return connect(nova_box, "mock-admin")
+    return nova_box.connect("mock-admin")
 
 
 @pytest.fixture(scope="session")
 def member(nova_box):
-    return connect(nova_box, "mock-member")
+    return nova_box.connect("mock-member")

@@ -58,6 +58,15 @@ class NovaInABox:
     def stderr(self):
         return _read(self.stderr_path)
 
+    def connect(self, cloud="mock-admin"):
+        """An openstacksdk connection to this Nova as ``cloud`` of its clouds.yaml (only its own file is read)."""
+        # Imported here: the Nova venv that runs this package's server has no openstacksdk.
+        import openstack  # pylint: disable=import-outside-toplevel
+        from openstack import config as occ  # pylint: disable=import-outside-toplevel
+
+        region = occ.OpenStackConfig(config_files=[self.clouds_yaml], vendor_files=[]).get_one(cloud=cloud)
+        return openstack.connection.Connection(config=region)
+
     def control(self, method, path, body=None):
         """A control API call: ``(status, json or None)``, never raising for HTTP errors."""
         data = None if body is None else json.dumps(body).encode("utf-8")
