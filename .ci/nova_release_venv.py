@@ -1,7 +1,8 @@
 """Print the Python of a venv holding one Nova release (tests/nova_in_a_box/releases/releases.yaml), building it first
 if needed. nova-in-a-box runs from the checkout (PYTHONPATH), so the venv holds only the pinned packages and can be
 shared by every clone on the machine: it lives under ~/.cache/novaops-migration/nova-releases (NOVAOPS_CACHE_DIR),
-named after a hash of what it is built from, and counts as built once its stamp file exists.
+named after a hash of what it is built from, and counts as built once its stamp file exists. The default release
+is the checkout's .venv-nova (make nova-venv) when that is installed.
 
     .venv/bin/python .ci/nova_release_venv.py 2023.1   -> ~/.cache/novaops-migration/nova-releases/2023.1-<hash>/bin/python
     .venv/bin/python .ci/nova_release_venv.py --list   -> the series, one per line
@@ -28,6 +29,7 @@ RELEASES_DIR = os.path.dirname(os.path.abspath(RELEASES_FILE))
 TOP_LEVEL = ("oslotest", "wsgi-intercept", "PyYAML")
 PIP_NOISE = ("is ignored: it is neither a file nor a directory", "DEPRECATION: ", "pip 23.1 will enforce",
              "[notice]")
+NOVA_VENV = os.path.join(ROOT, ".venv-nova")
 BUILDER_VERSION = "1"          # bump to rebuild every cached venv
 
 
@@ -84,25 +86,36 @@ def build(release, venv, python):
     return None
 
 
+def find_release(series):
+    """The release of releases.yaml named ``series``, or None (after saying which ones exist)."""
+    for release in releases():
+        if release["series"] == series:
+            return release
+    print("no Nova release %r in %s (known: %s)" % (series, RELEASES_DIR, ", ".join(r["series"] for r in releases())),
+          file=sys.stderr)
+    return None
+
+
 def main(argv):
     if argv[1:] == ["--list"]:
         print("\n".join(r["series"] for r in releases()))
         return 0
     if len(argv) == 3 and argv[1] == "--max-microversion":
-        argv = [argv[0], argv[2]]
-        wanted = [r for r in releases() if r["series"] == argv[1]]
-        if wanted:
-            print(wanted[0]["max_microversion"])
-            return 0
+        release = find_release(argv[2])
+        if release is None:
+            return 2
+        print(release["max_microversion"])
+        return 0
     if len(argv) != 2:
         print("usage: %s SERIES | --list | --max-microversion SERIES" % argv[0], file=sys.stderr)
         return 2
-    wanted = [r for r in releases() if r["series"] == argv[1]]
-    if not wanted:
-        print("no Nova release %r in %s (known: %s)" % (argv[1], RELEASES_DIR, ", ".join(r["series"] for r in releases())),
-              file=sys.stderr)
+    release = find_release(argv[1])
+    if release is None:
         return 2
-    release = wanted[0]
+    # The default release is what make nova-venv installs (the nova lane's Nova): no second copy of it.
+    if release.get("default") and os.path.exists(os.path.join(NOVA_VENV, ".installed")):
+        print(os.path.join(NOVA_VENV, "bin", "python"))
+        return 0
     python = find_python(release["python"])
     if python is None:
         print("Nova %s needs Python %s, which is not installed (pyenv install %s, or put python%s on PATH)"
