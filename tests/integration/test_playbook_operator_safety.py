@@ -316,7 +316,9 @@ def test_check_mode_predicts_that_released_nova_refuses_force_on_cold_migrations
 def test_a_second_run_on_the_same_controller_is_refused_while_the_first_is_migrating(tmp_path, mock):
     # The marker names the first run's ansible-playbook process; the worker Ansible forks for each task has the same
     # command line but ends with its task, so naming it made the first run look interrupted once its plan was done.
-    mock.config(migration_seconds=2.0)
+    # The first run's migrations are held until the second run has answered, however slow the machine is.
+    for name in ("db-1", "web-1", "web-2"):
+        mock.add_fault("migration_stuck", server=name, phase="migrating")
     path = tmp_path / "evacuation.json"
     first = {}
 
@@ -325,11 +327,13 @@ def test_a_second_run_on_the_same_controller_is_refused_while_the_first_is_migra
 
     helper = threading.Thread(target=evacuate, daemon=True)
     helper.start()
-    deadline = time.time() + 120
+    deadline = time.time() + 300
     while time.time() < deadline and not any(m["source_compute"] == "compute-1" for m in
                                              nova(mock, "GET", "/os-migrations")["migrations"]):
         time.sleep(0.2)
+    assert helper.is_alive(), first["result"].output[-3000:]
     second = run(tmp_path / "second", mock, "evacuate_host", "-e", "host=compute-1")
+    mock.clear_faults()
     helper.join(timeout=300)
     assert second.returncode != 0 and "Another evacuation of compute-1 is running" in second.output, second.output[-3000:]
     assert first["result"].returncode == 0, first["result"].output[-3000:]
