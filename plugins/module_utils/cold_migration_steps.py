@@ -72,7 +72,7 @@ class ColdMigrationSteps(object):
                                 % (self.before.label, self.before.host, self.current.host, self.current.status), True)
         if self.on_moved is not None:
             # The server waits on its destination: the source is done with it.
-            self.on_moved()
+            self.on_moved(dict(self.timings))
         return self._confirm_and_verify(self.migration, host, changed_before=True, expected=expected,
                                         ours=True)
 
@@ -142,8 +142,10 @@ class ColdMigrationSteps(object):
             return action_failure('confirm', self.migration, server)
 
         if sent or not done(self.current):
+            # Once the caller has moved on (on_moved), nothing waits on the confirmation but the result: one poll
+            # where the last one was seen done is enough.
             self._wait(fetch, done, failed, 'the confirmation of the migration of server %s' % self.before.label,
-                       phase='confirm' if sent else None)
+                       phase='confirm' if sent else None, prompt=self.on_moved is None)
         if sent:
             return self._verify_cold(host, True, expected, 'cold-migrated and confirmed')
         return self._verify_cold(host, True, expected, 'cold-migrated (confirmed by %s)' % BY_SOMEONE_ELSE['confirm'],

@@ -40,7 +40,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.live_migration_s
 from ansible_collections.novaops.migration.plugins.module_utils.planning import strategy as strat
 from ansible_collections.novaops.migration.plugins.module_utils.planning.live_blockers import cold_blockers, live_blockers
 from ansible_collections.novaops.migration.plugins.module_utils.servers import action_failure_reason, find_server, get_server
-from ansible_collections.novaops.migration.plugins.module_utils.waiter import expected_schedule, wait_until
+from ansible_collections.novaops.migration.plugins.module_utils.waiter import learned_wait
 
 
 # Options of one migration, with server_migrate's defaults.
@@ -110,13 +110,15 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         whole cloud before this run (``GET /os-migrations?limit=1``).  Any
         record of the server above it is ours, so a settled server needs no
         read of its migration history before the write.
-    :param hints: optional ``{'migrate': s, 'confirm': s}``, how long the
-        previous migration's waits took (its :attr:`timings`): polling then
-        starts near the expected end instead of on the fixed schedule.
-    :param on_moved: optional callable, called once when a cold migration
-        has brought the server to its destination and only its confirmation
-        is left (VERIFY_RESIZE): the source host is no longer involved, so a
-        caller that limits migrations per source may start the next one.
+    :param hints: optional ``{'migrate': bracket, 'confirm': bracket}``,
+        where the previous migration's waits ended (its :attr:`timings`, see
+        :func:`learned_wait`): polling then starts just before the expected
+        end instead of on the fixed schedule.
+    :param on_moved: optional callable, called once with the timings so far
+        when a cold migration has brought the server to its destination and
+        only its confirmation is left (VERIFY_RESIZE): the source host is no
+        longer involved, so a caller that limits migrations per source may
+        start the next one, and poll it around this one's arrival.
 
     :meth:`execute` never raises: it returns ``(ok, result)``, where result
     holds the keys server_migrate returns (or fails with).
@@ -145,7 +147,7 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         self.mode_reason = None
         self.live_blockers = None
         self._known_ids = None
-        # Seconds the waits took (migrate, confirm): the next migration of a sequence polls around them.
+        # Where the waits ended (migrate, confirm; see learned_wait): the next migration of a sequence polls there.
         self.hints = dict(hints or {})
         self.timings = {}
         # Each migration started (a live one, then its cold fallback): mode, outcome, migration, msg, elapsed.
@@ -262,16 +264,15 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
             elapsed=self.elapsed(),
         )
 
-    def _wait(self, fetch, done, failed, what, phase=None):
-        """Poll until done; ``phase`` (migrate, confirm) names a wait whose duration is learnt and hinted."""
-        expected = self.hints.get(phase)
-        schedule = expected_schedule(expected) if expected else None
-        begun = self.session.clock()
+    def _wait(self, fetch, done, failed, what, phase=None, prompt=True):
+        """Poll until done; ``phase`` (migrate, confirm) names a wait whose duration is learnt and hinted, and
+        ``prompt=False`` one whose end nothing waits on (see learned_wait)."""
         try:
-            state, _polls = wait_until(fetch, done, failed, timeout=self.remaining(), clock=self.session.clock,
-                                       sleep=self.session.sleep, what=what, delay_first=True, schedule=schedule)
+            state, bracket = learned_wait(fetch, done, failed, hint=self.hints.get(phase), prompt=prompt,
+                                          timeout=self.remaining(), clock=self.session.clock,
+                                          sleep=self.session.sleep, what=what, delay_first=True)
             if phase:
-                self.timings[phase] = round(self.session.clock() - begun, 3)
+                self.timings[phase] = bracket
             return state
         except WaitTimeout as exc:
             if self.migration is None and self.changed_so_far:

@@ -24,6 +24,8 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import (
 # most on average, as the waiting budget asks.
 DEFAULT_STEPS = (0.5,) + (1.0,) * 19 + (2.0,) * 10
 DEFAULT_CAP = 3.0
+# Seconds between the polls around an expected end (expected_schedule).
+FINE_POLL = 0.1
 
 # HTTP statuses worth polling through: the cloud (or a proxy in front of it)
 # is briefly unavailable, and a GET can simply be repeated.
@@ -56,18 +58,22 @@ def poll_schedule(steps=DEFAULT_STEPS, cap=DEFAULT_CAP):
         yield float(cap)
 
 
-def expected_schedule(expected, steps=DEFAULT_STEPS, cap=DEFAULT_CAP, fine=0.25, fine_polls=4):
-    """Intervals for a wait that is expected to take about ``expected`` seconds.
+def expected_schedule(expected, pending=None, steps=DEFAULT_STEPS, cap=DEFAULT_CAP, fine=FINE_POLL, fine_polls=5,
+                      prompt=True):
+    """Intervals for a wait like an earlier one that ended by ``expected`` seconds in.
 
-    Wait through most of it (90 %) without the fine polls of the fixed
-    schedule, but never longer than ``cap`` between two polls, so a failure
-    early in a long migration shows as quickly as on the fixed schedule.
-    Then poll every ``fine`` seconds around the expected end, and fall back
-    to :func:`poll_schedule` if it runs longer.  A run of similar migrations
-    (a host drain) then costs one or two polls each for short ones, and sees
-    each end within a fraction of a second.
+    ``pending`` is when it was last known to be still running (None when
+    that is unknown), so it ended in between.  A ``prompt`` wait polls first
+    in the middle of that bracket (at three quarters of ``expected`` without
+    ``pending``), then every ``fine`` seconds; one that nothing waits on
+    polls first at ``expected``, usually its only poll.  Then
+    :func:`poll_schedule` takes over if it runs longer.  The quiet wait is
+    never longer than ``cap`` between two polls, so a failure early in a
+    long migration shows as quickly as on the fixed schedule.
     """
-    quiet = max(fine, 0.9 * float(expected))
+    expected = float(expected)
+    low = 0.75 * expected if pending is None else min(float(pending), expected)
+    quiet = max(fine, (low + expected) / 2.0 if prompt and pending is not None else low if prompt else expected)
     while quiet > cap:
         yield cap
         quiet -= cap
@@ -75,6 +81,40 @@ def expected_schedule(expected, steps=DEFAULT_STEPS, cap=DEFAULT_CAP, fine=0.25,
     for _poll in range(fine_polls):
         yield fine
     yield from poll_schedule(steps, cap)
+
+
+def learned_wait(fetch, done, failed=None, hint=None, prompt=True, clock=time.monotonic, **kwargs):
+    """:func:`wait_until` that polls around where a similar wait ended; returns ``(state, bracket)``.
+
+    ``bracket`` is ``(pending, seen_done)``: the seconds from the start of the
+    wait to when the operation was last known to be running (None if never)
+    and to the poll that saw it done.  Given as the ``hint`` of the next
+    similar wait, it places that wait's first poll (see
+    :func:`expected_schedule`, and ``prompt`` there).  A run of similar
+    operations (a host drain) narrows the bracket around their end: a wait
+    whose first poll already sees the end also lowers the bottom a little, so
+    an end that comes earlier and earlier is followed too.  Each wait then
+    takes one or two polls and sees the end within a fine poll.  Other keywords go to :func:`wait_until`.
+    """
+    begun = clock()
+    pending = []
+
+    def done_or_noted(state):
+        if done(state):
+            return True
+        pending.append(clock() - begun)
+        return False
+
+    schedule = expected_schedule(hint[1], pending=hint[0], prompt=prompt) if hint else None
+    state, _polls = wait_until(fetch, done_or_noted, failed, clock=clock, schedule=schedule, **kwargs)
+    seen_done = clock() - begun
+    # Last seen running: at this wait's last poll that saw it so, or (what a poll that already saw the end leaves
+    # open) a little before the earlier bracket's bottom.
+    lows = pending[-1:]
+    if hint and hint[0] is not None:
+        lows.append(max(0.0, min(hint[0], seen_done) - FINE_POLL, seen_done - 2 * FINE_POLL))
+    low = max(lows) if lows else None
+    return state, (None if low is None else round(low, 3), round(seen_done, 3))
 
 
 def wait_until(fetch, done, failed=None, timeout=1800, clock=time.monotonic, sleep=time.sleep,

@@ -547,7 +547,10 @@ class ServerMigrateSequenceModule(NovaOpsModule):
                 # The next event: a server that arrived on its destination (its index), or a migration that ended.
                 event = events.get()
                 if not isinstance(event, concurrent.futures.Future):
-                    arrived.add(event)
+                    index, timings = event
+                    arrived.add(index)
+                    # The next one from its source starts now: let it poll its arrival around this one's.
+                    self.hints.update(timings)
                     continue
                 arrived.discard(running.pop(event))
                 result, warnings, timings, took = event.result()
@@ -591,12 +594,12 @@ class ServerMigrateSequenceModule(NovaOpsModule):
 
     def _start(self, executor, index, params, watermark, events):
         """Start one item's migration: in a worker thread, or (one in flight at a time) here in the main thread.
-        A worker puts the item's index on ``events`` once its server waits on the destination."""
+        A worker puts ``(index, timings so far)`` on ``events`` once its server waits on the destination."""
         hints = dict(self.hints)
         if executor is None:
             return done_future(self._migrate(self, index, params, watermark, hints))
         return executor.submit(self._migrate, WorkerSession(self), index, params, watermark, hints,
-                               lambda: events.put(index))
+                               lambda timings: events.put((index, timings)))
 
     def _check_stall_policies(self, requests):
         """What the items' on_stall needs of the cloud, checked before the first write (one version discovery)."""

@@ -10,6 +10,7 @@ from ansible_collections.novaops.migration.plugins.module_utils.errors import Wa
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import (
     expected_schedule,
     is_transient_error,
+    learned_wait,
     poll_schedule,
     wait_until,
 )
@@ -187,16 +188,79 @@ def test_is_transient_error_by_status(status, expected):
 
 
 def test_expected_schedule_sleeps_through_most_then_polls_finely_then_falls_back():
-    steps = list(itertools.islice(expected_schedule(3.0), 8))
-    assert steps[0] == 2.7 and steps[1:5] == [0.25] * 4
-    assert steps[5:] == list(itertools.islice(poll_schedule(), 3))
-    assert list(itertools.islice(expected_schedule(10.0), 4)) == [3.0, 3.0, 3.0, 0.25]
-    assert next(expected_schedule(0.05)) == 0.25
+    # Seen running at 2.5 s and done at 3.0 s: quiet until 2.75 s, then fine polls, then the fixed schedule.
+    steps = list(itertools.islice(expected_schedule(3.0, pending=2.5), 9))
+    assert steps[0] == 2.75 and steps[1:6] == [0.1] * 5
+    assert steps[6:] == list(itertools.islice(poll_schedule(), 3))
+    assert list(itertools.islice(expected_schedule(10.0, pending=9.0), 5)) == [3.0, 3.0, 3.0, 0.5, 0.1]
+    assert next(expected_schedule(0.05)) == 0.1
 
 
 def test_expected_schedule_of_a_long_wait_still_polls_at_the_cap():
-    steps = list(itertools.islice(expected_schedule(600.0), 200))
+    steps = list(itertools.islice(expected_schedule(600.0, pending=597.0), 250))
     assert max(steps) <= 3.0
-    # 540 s of quiet waiting in capped steps, then the fine polls around the expected end.
-    quiet = steps[:steps.index(0.25)]
-    assert abs(sum(quiet) - 540.0) < 1e-6 and len(quiet) == 180
+    # 598.5 s of quiet waiting in capped steps, then the fine polls around the expected end.
+    quiet = steps[:steps.index(0.1)]
+    assert abs(sum(quiet) - 598.5) < 1e-6 and len(quiet) == 200
+
+
+def test_expected_schedule_starts_in_the_middle_of_where_the_previous_wait_ended():
+    # The previous wait still saw it running at 0.5 s and saw it done at 1.5 s.
+    assert list(itertools.islice(expected_schedule(1.5, pending=0.5), 3)) == [1.0, 0.1, 0.1]
+    # Not known to be running at any point: it ended somewhere before 1.0 s.
+    assert next(expected_schedule(1.0)) == 0.75
+    # A wait nothing hurries polls where the last one was seen done.
+    assert next(expected_schedule(1.0, pending=0.8, prompt=False)) == 1.0
+
+
+def _run_of_waits(durations, prompt=True):
+    """Wait for operations of the given durations one after another, each hinted by the one before: (polls, lag)
+    of each."""
+    fc = FakeClock()
+    hint, seen = None, []
+    for duration in durations:
+        started = fc.now
+        fc.sleeps = []
+        state, hint = learned_wait(lambda s=started, d=duration: fc.now - s >= d - 1e-9, lambda done: done, hint=hint,
+                                   prompt=prompt, clock=fc.clock, sleep=fc.sleep, delay_first=True)
+        assert state is True
+        seen.append((len(fc.sleeps), round(fc.now - started - duration, 3)))
+    return seen
+
+
+@pytest.mark.parametrize('duration', [1.0, 1.03, 0.26, 30.0])
+def test_learned_waits_of_a_steady_operation_see_its_end_within_a_fine_poll(duration):
+    # A run of similar operations (a drain's cold migrations): the first knows nothing and polls on the fixed
+    # schedule; the second sees the end sooner, and every later one within a fine poll, in one or two polls (besides
+    # those every 3 s of a long one), about 1.6 on average.
+    seen = _run_of_waits([duration] * 12)
+    assert seen[1][1] < seen[0][1]
+    later = seen[2:]
+    quiet = int(duration // 3.0)
+    assert all(lag <= 0.1 + 1e-9 for _polls, lag in later), seen
+    assert all(polls - quiet <= 2 for polls, _lag in later), seen
+    assert sum(polls - quiet for polls, _lag in later) / len(later) <= 1.7, seen
+
+
+def test_learned_waits_follow_an_end_that_comes_earlier_and_later():
+    earlier = _run_of_waits([2.0 - 0.1 * n for n in range(12)])
+    assert all(polls == 1 and lag <= 0.1 + 1e-9 for polls, lag in earlier[1:]), earlier
+    later = _run_of_waits([1.0 + 0.1 * n for n in range(12)])
+    assert all(polls <= 3 and lag <= 0.1 + 1e-9 for polls, lag in later[1:]), later
+
+
+def test_a_wait_nothing_hurries_polls_once_where_the_last_one_ended():
+    seen = _run_of_waits([0.26] * 6, prompt=False)
+    # The fixed schedule's first poll (0.5 s) saw the first one end; each later one is polled there, once.
+    assert seen == [(1, 0.24)] * 6
+
+
+def test_learned_wait_brackets_the_end():
+    fc = FakeClock()
+    started = fc.now
+    state, bracket = learned_wait(lambda: fc.now - started >= 2.2, lambda done: done, clock=fc.clock,
+                                  sleep=fc.sleep, delay_first=True)
+    # Polled at 0.5, 1.5 and 2.5 s (the fixed schedule): running at 1.5, done by 2.5.
+    assert state is True and bracket == (1.5, 2.5)
+    state, bracket = learned_wait(lambda: True, lambda done: done, clock=fc.clock, sleep=fc.sleep)
+    assert bracket == (None, 0.0)

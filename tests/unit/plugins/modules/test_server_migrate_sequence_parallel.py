@@ -250,3 +250,24 @@ def test_a_cold_migration_frees_its_source_once_the_server_waits_on_the_destinat
     by_name = dict((r['server_before']['name'], r) for r in result['results'])
     assert by_name['a2']['started'] < by_name['a1']['finished']
     assert by_name['a3']['started'] < by_name['a2']['finished']
+
+
+def test_the_next_migration_from_a_source_polls_around_the_one_that_just_arrived(run, cloud, monkeypatch):
+    # a2 starts as soon as a1 waits on its destination, before a1's confirmation ends: it already knows how long
+    # a1 took to arrive, so it does not poll its own arrival on the fixed schedule.
+    seen = {}
+    real = sms.ServerMigration
+
+    def recording(session, params, **kwargs):
+        seen.setdefault(params['server'], dict(kwargs.get('hints') or {}))
+        return real(session, params, **kwargs)
+
+    monkeypatch.setattr(sms, 'ServerMigration', recording)
+    result, failed, _warnings = run({'servers': items('a1', 'a2'), 'strategy': 'cold', 'max_in_flight': 2,
+                                     'per_source': 1})
+    assert not failed, result['msg']
+    by_name = dict((r['server_before']['name'], r) for r in result['results'])
+    assert by_name['a2']['started'] < by_name['a1']['finished']
+    assert seen['a1'] == {}
+    assert 'migrate' in seen['a2'] and 'confirm' not in seen['a2']
+
