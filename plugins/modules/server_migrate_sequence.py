@@ -205,6 +205,14 @@ options:
     description: Seconds to wait for each server's migration, its confirmation and checks (per server, not in total).
     type: int
     default: 1800
+  list_hosts_after:
+    description:
+      - Compute hosts whose servers are listed once the migrations have ended (one request per host), in
+        RV(hosts_after), so a drain proves that its source hosts are empty with the same call.
+      - Names must be compute hosts of the cloud, exactly; an unknown one fails the task before any migration.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - novaops.migration.openstack
   - novaops.migration.openstack.attributes
@@ -312,6 +320,21 @@ peak_in_flight:
       V(0) when none was attempted.
   returned: always
   type: int
+hosts_after:
+  description:
+    - The servers on each host of O(list_hosts_after), read after the last migration ended (also when some failed),
+      in the order given. A host that could not be read is left out, with a warning, as it is not known to be empty.
+  returned: when O(list_hosts_after) is given
+  type: list
+  elements: dict
+  contains:
+    host:
+      description: The compute host.
+      type: str
+    servers:
+      description: The servers still on it, each with C(id), C(name), C(status), C(project_id) and C(flavor).
+      type: list
+      elements: dict
 elapsed:
   description: Seconds the whole call took.
   returned: always
@@ -328,10 +351,12 @@ from ansible_collections.novaops.migration.plugins.module_utils import parallel_
 from ansible_collections.novaops.migration.plugins.module_utils import validation as val
 from ansible_collections.novaops.migration.plugins.module_utils.base import NovaOpsModule
 from ansible_collections.novaops.migration.plugins.module_utils.controller_watch import ControllerWatch
-from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services
+from ansible_collections.novaops.migration.plugins.module_utils import host_checks
+from ansible_collections.novaops.migration.plugins.module_utils.hosts import list_services, server_summary
 from ansible_collections.novaops.migration.plugins.module_utils import microversion as mv
 from ansible_collections.novaops.migration.plugins.module_utils.planning.strategy import FALLBACKS, ON_STALL, STRATEGIES, conflicts
 from ansible_collections.novaops.migration.plugins.module_utils.server_migration import ServerMigration, check_options
+from ansible_collections.novaops.migration.plugins.module_utils.servers import list_servers
 from ansible_collections.novaops.migration.plugins.module_utils.waiter import TRANSIENT_HTTP_STATUSES
 
 ITEM_SPEC = dict(
@@ -445,6 +470,7 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         fail_on_failed_servers=dict(type='bool', default=True),
         max_in_flight=dict(type='int', default=1),
         per_source=dict(type='int', default=1),
+        list_hosts_after=dict(type='list', elements='str', default=[]),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -501,6 +527,12 @@ class ServerMigrateSequenceModule(NovaOpsModule):
             self.fail_json(msg='stall_timeout must be more than 0 seconds, got %s. Nothing was changed.'
                                % p['stall_timeout'])
         self._check_stall_policies(requests)
+        if p['list_hosts_after']:
+            try:
+                host_checks.check_hosts_exist(p['list_hosts_after'], self.compute_services(),
+                                              label='host in list_hosts_after')
+            except val.ValidationError as exc:
+                self.fail_json(msg=exc.msg + ' Nothing was changed.', **exc.data)
 
         watch = ControllerWatch() if p['stop_if_interrupted'] else None
         parallel = p['max_in_flight'] > 1 and len(requests) > 1
@@ -569,11 +601,27 @@ class ServerMigrateSequenceModule(NovaOpsModule):
         pending = [self._as_given(p['servers'][i]) for i in waiting]
         changed = any(r.get('changed') for r in results)
         summary = dict(results=results, pending=pending, stopped=stopped if pending else None,
-                       failed_count=failed_count, changed=changed, peak_in_flight=peak, elapsed=self.elapsed())
+                       failed_count=failed_count, changed=changed, peak_in_flight=peak)
+        if p['list_hosts_after']:
+            summary['hosts_after'] = self._hosts_after(p['list_hosts_after'])
+        summary['elapsed'] = self.elapsed()
         msg = self._message(requests, results, failed_count, pending, summary['stopped'])
         if failed_count and p['fail_on_failed_servers']:
             self.ansible.fail_json(msg=msg, **summary)
         self.exit_json(msg=msg, **summary)
+
+    def _hosts_after(self, hosts):
+        """The servers left on each of ``hosts``; a host whose read failed is left out, with a warning."""
+        entries = []
+        for host in hosts:
+            try:
+                servers = list_servers(self.compute, mv.choose_server_read(self.versions), {'host': host})
+            except Exception as exc:  # pylint: disable=broad-except
+                self.ansible.warn('The servers on %s could not be listed after the migrations, so it is not known to '
+                                  'be empty: %s' % (host, exc))
+                continue
+            entries.append({'host': host, 'servers': [server_summary(s) for s in servers]})
+        return entries
 
     @staticmethod
     def _as_given(item):

@@ -271,3 +271,28 @@ def test_the_next_migration_from_a_source_polls_around_the_one_that_just_arrived
     assert seen['a1'] == {}
     assert 'migrate' in seen['a2'] and 'confirm' not in seen['a2']
 
+
+def test_the_hosts_are_listed_after_the_migrations(run, cloud):
+    result, failed, _warnings = run({'servers': items('a1', 'a2'), 'strategy': 'cold', 'max_in_flight': 2,
+                                     'per_source': 1, 'list_hosts_after': ['compute-1', 'compute-2']})
+    assert not failed, result['msg']
+    left = dict((entry['host'], sorted(s['name'] for s in entry['servers'])) for entry in result['hosts_after'])
+    assert left == {'compute-1': ['a3'], 'compute-2': ['b1', 'b2', 'b3']}
+    assert [entry['host'] for entry in result['hosts_after']] == ['compute-1', 'compute-2']
+
+
+def test_an_unknown_host_to_list_fails_before_any_migration(run, cloud):
+    # A misspelt host would list no servers, and so read as empty: it fails instead, before anything moves.
+    result, failed, _warnings = run({'servers': items('a1'), 'strategy': 'cold', 'list_hosts_after': ['compute-01']})
+    assert failed
+    assert "Unknown host in list_hosts_after 'compute-01'" in result['msg'], result['msg']
+    assert 'Did you mean compute-1?' in result['msg'] and result['msg'].endswith('Nothing was changed.')
+    status, _headers, body = cloud.request('GET', '/mock/history?server=%s' % cloud.server_id('a1'))
+    assert status == 200 and body['history'] == []
+
+
+def test_a_call_with_nothing_left_to_move_still_lists_the_hosts(run, cloud):
+    # A resumed drain whose servers have all gone already: no item, and the hosts are still read.
+    result, failed, _warnings = run({'servers': [], 'list_hosts_after': ['compute-3']})
+    assert not failed and not result['changed'], result['msg']
+    assert result['hosts_after'] == [{'host': 'compute-3', 'servers': []}]
