@@ -146,3 +146,24 @@ def test_a_host_whose_service_cannot_be_enabled_is_failed_and_stays_disabled_wit
     [service] = body["services"]
     assert service["status"] == "disabled"
     assert "campaign noenable" in service["disabled_reason"]
+
+
+def test_the_state_file_records_the_return_before_the_post_hook_runs(tmp_path, mock):
+    # Every phase is written to the state file as it ends, so a run killed later resumes from there: when the post
+    # hook runs, the servers' return is on record.
+    inventory = tmp_path / "inventory.ini"
+    inventory.write_text("[computes]\n" + "".join(
+        "%s ansible_connection=local ansible_python_interpreter=%s\n" % (host, sys.executable)
+        for host in ("compute-2", "compute-3")))
+    hook = tmp_path / "post.yml"
+    hook.write_text(
+        "- name: The state file already records the return of this host\n"
+        "  ansible.builtin.assert:\n"
+        "    that: >-\n"
+        "      (lookup('ansible.builtin.file', compute_maintenance_state_path) | from_json)\n"
+        "      .hosts[compute_maintenance_current_host].phase == 'returned'\n")
+    result = run(tmp_path, mock, "-i", str(inventory), "-e", "campaign=back", "-e", "computes=compute-2,compute-3",
+                 "-e", "return_servers=true", "-e", "post_hook_tasks=%s" % hook, "-e", "gate_timeout=30",
+                 "-e", "compute_maintenance_gate_delay=1")
+    assert result.returncode == 0, result.output[-3000:]
+    assert "campaign back COMPLETE: 2 of 2 host(s) done, 3 server(s) moved." in result.output
