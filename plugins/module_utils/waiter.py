@@ -72,8 +72,13 @@ def expected_schedule(expected, pending=None, steps=DEFAULT_STEPS, cap=DEFAULT_C
     long migration shows as quickly as on the fixed schedule.
     """
     expected = float(expected)
-    low = 0.75 * expected if pending is None else min(float(pending), expected)
-    quiet = max(fine, (low + expected) / 2.0 if prompt and pending is not None else low if prompt else expected)
+    if not prompt:
+        first = expected
+    elif pending is None:
+        first = 0.75 * expected
+    else:
+        first = (min(float(pending), expected) + expected) / 2.0
+    quiet = max(fine, first)
     while quiet > cap:
         yield cap
         quiet -= cap
@@ -94,7 +99,8 @@ def learned_wait(fetch, done, failed=None, hint=None, prompt=True, clock=time.mo
     operations (a host drain) narrows the bracket around their end: a wait
     whose first poll already sees the end also lowers the bottom a little, so
     an end that comes earlier and earlier is followed too.  Each wait then
-    takes one or two polls and sees the end within a fine poll.  Other keywords go to :func:`wait_until`.
+    takes one or two polls and sees the end within a fine poll.  Other
+    keywords go to :func:`wait_until`.
     """
     begun = clock()
     pending = []
