@@ -112,8 +112,8 @@ class ServerMigration(ColdMigrationSteps, LiveMigrationSteps):
         read of its migration history before the write.
     :param hints: optional ``{'migrate': bracket, 'confirm': bracket}``,
         where the previous migration's waits ended (its :attr:`timings`, see
-        :func:`learned_wait`): polling then starts just before the expected
-        end instead of on the fixed schedule.
+        :func:`learned_wait`): polling then starts around the expected end
+        instead of on the fixed schedule.
     :param on_moved: optional callable, called once with the timings so far
         when a cold migration has brought the server to its destination and
         only its confirmation is left (VERIFY_RESIZE): the source host is no

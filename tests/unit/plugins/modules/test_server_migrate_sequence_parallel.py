@@ -296,3 +296,16 @@ def test_a_call_with_nothing_left_to_move_still_lists_the_hosts(run, cloud):
     result, failed, _warnings = run({'servers': [], 'list_hosts_after': ['compute-3']})
     assert not failed and not result['changed'], result['msg']
     assert result['hosts_after'] == [{'host': 'compute-3', 'servers': []}]
+
+
+def test_a_host_that_cannot_be_listed_is_left_out_with_a_warning(run, cloud):
+    # Left out, it is not known to be empty (the campaign then keeps it as not drained); never an empty list.
+    cloud.add_fault('http_error', status=500, method='GET', route='/v2.1/servers/detail',
+                    message='The server has either erred or is incapable of performing the requested operation.')
+    try:
+        result, failed, warnings = run({'servers': [], 'list_hosts_after': ['compute-3'], 'retries': 0})
+    finally:
+        cloud.clear_faults()
+    assert not failed, result['msg']
+    assert result['hosts_after'] == []
+    assert any('The servers on compute-3 could not be listed' in text for text, _thread in warnings), warnings
